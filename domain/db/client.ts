@@ -1,0 +1,65 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaClient } from "#db/generated/client/client.ts";
+
+export type Db = PrismaClient;
+/** The client handed to code inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+/** Either the top-level client or a transaction: read helpers accept both. */
+export type DbOrTx = Db | Tx;
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface Database {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  /** The driver adapter factory, reused by the migration engine (domain/db/migrate.ts). */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string. Unset means the embedded PGlite engine. */
+  url?: string | undefined;
+  /** PGlite data directory; `memory` keeps it in memory (tests). */
+  dataDir?: string | "memory";
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/**
+ * Opens the one database of the process: PostgreSQL through @prisma/adapter-pg when a URL is
+ * given, otherwise PGlite (PostgreSQL in WASM) in `.data/` — docs/decisions/0002-three-modes.md.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const prisma = new PrismaClient({ adapter: adapterFactory });
+    return {
+      kind: "postgres",
+      prisma,
+      adapterFactory,
+      close: () => prisma.$disconnect(),
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const dataDir = options.dataDir ?? path.resolve(".data", "pglite");
+  if (dataDir !== "memory") fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = dataDir === "memory" ? new PGlite() : new PGlite(dataDir);
+  await pglite.waitReady;
+  const adapterFactory = new PrismaPGlite(pglite);
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    kind: "pglite",
+    prisma,
+    adapterFactory,
+    // The adapter's dispose does not close PGlite, and the process will not exit until it is.
+    async close() {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
