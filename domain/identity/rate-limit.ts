@@ -1,0 +1,61 @@
+import type { DbOrTx } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+
+export interface RateLimitResult {
+  allowed: boolean;
+  /** Attempts counted in the current window, this one included. */
+  count: number;
+  limit: number;
+  /** Milliseconds until the window resets. */
+  retryAfterMs: number;
+}
+
+/**
+ * Counts one attempt against `key` in a fixed window of `windowMs`, shared by every web process.
+ * One upsert statement, so concurrent attempts never lose a count: the row lock taken by
+ * ON CONFLICT serialises them.
+ */
+export async function consumeRateLimit(options: {
+  db: DbOrTx;
+  key: string;
+  limit: number;
+  windowMs: number;
+  now?: Date;
+}): Promise<RateLimitResult> {
+  const { db, key, limit, windowMs } = options;
+  const now = options.now ?? new Date();
+  const expiredBefore = new Date(now.getTime() - windowMs);
+  const rows = await db.$queryRaw<{ count: number; windowStart: Date }[]>`
+    INSERT INTO "RateLimitBucket" ("key", "windowStart", "count")
+    VALUES (${key}, ${now}, 1)
+    ON CONFLICT ("key") DO UPDATE SET
+      "count" = CASE WHEN "RateLimitBucket"."windowStart" <= ${expiredBefore} THEN 1
+                     ELSE "RateLimitBucket"."count" + 1 END,
+      "windowStart" = CASE WHEN "RateLimitBucket"."windowStart" <= ${expiredBefore} THEN ${now}
+                           ELSE "RateLimitBucket"."windowStart" END
+    RETURNING "count", "windowStart"`;
+  const row = rows[0]!;
+  const count = Number(row.count);
+  const retryAfterMs = Math.max(0, new Date(row.windowStart).getTime() + windowMs - now.getTime());
+  return { allowed: count <= limit, count, limit, retryAfterMs };
+}
+
+/** Forgets a key, e.g. the per-email login counter after a successful login. */
+export async function resetRateLimit(options: { db: DbOrTx; key: string }): Promise<void> {
+  await options.db.rateLimitBucket.deleteMany({ where: { key: options.key } });
+}
+
+/** The error shown when a limit is hit; `minutes` fills "try again in {minutes} minutes". */
+export function rateLimitedError(result: RateLimitResult): AppError {
+  return new AppError("rate_limited", "errors.rateLimited", {
+    params: { minutes: Math.max(1, Math.ceil(result.retryAfterMs / 60_000)) },
+  });
+}
+
+/** Limits on login and password-reset attempts. */
+export const LIMITS = {
+  loginPerEmail: { limit: 5, windowMs: 15 * 60_000 },
+  loginPerIp: { limit: 20, windowMs: 15 * 60_000 },
+  resetPerEmail: { limit: 3, windowMs: 60 * 60_000 },
+  resetPerIp: { limit: 10, windowMs: 60 * 60_000 },
+} as const;
