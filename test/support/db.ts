@@ -155,33 +155,55 @@ function databaseUrl(serverUrl: string, name: string): string {
 // --- PGlite ------------------------------------------------------------------------------------
 
 const dumps = new Map<string, Promise<Blob>>();
+/** Migrated dumps survive the process (initdb alone takes seconds); keyed by migrations + PGlite. */
+const DUMP_CACHE_DIR = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "jiebang-test-db");
 
 async function createPgliteDatabase(migrationsDir: string | undefined): Promise<TestDatabase> {
   if (!migrationsDir) return openDatabase({ dataDir: "memory" });
-  const key = `${migrationsDir}\n${migrationsHash(migrationsDir)}`;
+  const key = `${pgliteVersion()}-${migrationsHash(migrationsDir).slice(0, 24)}`;
   let dump = dumps.get(key);
   if (!dump) {
-    dump = (async () => {
-      const database = await openDatabase({ dataDir: "memory" });
-      try {
-        await migrate(database, { migrationsDir });
-        const pglite = (database.adapterFactory as unknown as { client: PGlite }).client;
-        return await pglite.dumpDataDir("none");
-      } finally {
-        await database.close();
-      }
-    })();
+    dump = migratedDump(key, migrationsDir);
     dump.catch(() => dumps.delete(key));
     dumps.set(key, dump);
   }
   return openPgliteFromDump(await dump);
 }
 
+async function migratedDump(key: string, migrationsDir: string): Promise<Blob> {
+  const file = path.join(DUMP_CACHE_DIR, `${key}.tar`);
+  if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
+  const database = await openDatabase({ dataDir: "memory" });
+  let dump: Blob;
+  try {
+    await migrate(database, { migrationsDir });
+    const pglite = (database.adapterFactory as unknown as { client: PGlite }).client;
+    dump = await pglite.dumpDataDir("none");
+  } finally {
+    await database.close();
+  }
+  // Write then rename: a parallel process reads either nothing or a whole file.
+  fs.mkdirSync(DUMP_CACHE_DIR, { recursive: true });
+  const partial = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+  fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  fs.renameSync(partial, file);
+  return dump;
+}
+
+function pgliteVersion(): string {
+  const manifest = path.join(path.dirname(require.resolve("@electric-sql/pglite")), "..", "package.json");
+  try {
+    return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
 /** Like openDatabase's PGlite branch, but starting from a dump (client.ts takes no dump). */
 async function openPgliteFromDump(dump: Blob): Promise<TestDatabase> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const pglite = new PGlite({ loadDataDir: dump });
+  const pglite = new PGlite({ loadDataDir: dump, relaxedDurability: true });
   await pglite.waitReady;
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });
