@@ -5,6 +5,8 @@ import { type Actor, can, officerZoneIds, requirePermission } from "../access/pe
 export interface AuditEventView {
   id: string;
   actorId: string | null;
+  /** The actor's display name, when the actor is a user that still exists. */
+  actorName: string | null;
   action: string;
   entityType: string;
   entityId: string;
@@ -52,8 +54,15 @@ export async function listAuditEvents(options: {
     take: limit + 1,
   });
   const page = rows.slice(0, limit);
+  const actorIds = [...new Set(page.map((r) => r.actorId).filter((id): id is string => id !== null))];
+  const actors = await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } });
+  const names = new Map(actors.map((a) => [a.id, a.name]));
   return {
-    events: page.map((r) => ({ ...r, id: r.id.toString() })),
+    events: page.map((r) => ({
+      ...r,
+      id: r.id.toString(),
+      actorName: r.actorId ? (names.get(r.actorId) ?? null) : null,
+    })),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id.toString() : null,
   };
 }

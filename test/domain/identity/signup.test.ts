@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "#tests/support/db.ts";
+import { actorOf, createOrganisation, createUser, createZone } from "#tests/support/factories.ts";
+import { createInvitation } from "#domain/identity/invitations.ts";
+import { signUp } from "#domain/identity/signup.ts";
+import { getSessionUser } from "#domain/identity/sessions.ts";
+import { generateCreditCode } from "#domain/identity/credit-code.ts";
+import { hashToken } from "#domain/identity/tokens.ts";
+
+let database: TestDatabase;
+let zoneId: string;
+const db = () => database.prisma;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  zoneId = (await createZone({ db: db() })).id;
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+async function counts() {
+  const p = db();
+  return {
+    users: await p.user.count(),
+    orgs: await p.organisation.count(),
+    memberships: await p.membership.count(),
+    sessions: await p.session.count(),
+    audit: await p.auditEvent.count(),
+  };
+}
+
+async function expectRefusal(promise: Promise<unknown>, messageKey: string) {
+  await expect(promise).rejects.toMatchObject({ name: "AppError", messageKey });
+}
+
+describe("signUp creating an organisation", () => {
+  it("makes the user owner of the new organisation, logs them in and audits it", async () => {
+    const creditCode = generateCreditCode({ division: "530100" });
+    const result = await signUp({
+      db: db(),
+      email: "  Zhang.Wei@Dianchi-Li.cn ",
+      name: "张伟",
+      password: "滇池锂电2026正极材料",
+      organisation: {
+        create: {
+          name: "云南滇池锂电新材料有限公司",
+          type: "enterprise",
+          creditCode: creditCode.toLowerCase(),
+          zoneId,
+        },
+      },
+      personalRoles: ["broker"],
+      brokerCredentialNo: "JSJJ-53-2026-00017",
+      ip: "10.0.0.1",
+    });
+    expect(result.membershipRole).toBe("owner");
+    const user = await db().user.findUniqueOrThrow({
+      where: { id: result.userId },
+      include: { roles: true, memberships: true },
+    });
+    expect(user.email).toBe("zhang.wei@dianchi-li.cn");
+    expect(user.passwordHash.startsWith("$argon2id$")).toBe(true);
+    expect(user.brokerCredentialNo).toBe("JSJJ-53-2026-00017");
+    expect(user.roles.map((r) => r.role)).toEqual(["broker"]);
+    const org = await db().organisation.findUniqueOrThrow({ where: { id: result.organisationId } });
+    expect(org).toMatchObject({ creditCode, type: "enterprise", zoneId });
+    expect(org.referenceCode).toMatch(/^JB[2-9A-Z]{7}$/);
+
+    const current = await getSessionUser({ db: db(), token: result.token });
+    expect(current?.user.id).toBe(result.userId);
+    expect(current?.memberships[0]?.role).toBe("owner");
+
+    const audit = await db().auditEvent.findMany({ where: { actorId: result.userId }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["organisation.create", "user.signup"]);
+    expect(audit.every((a) => a.zoneId === zoneId && a.ip === "10.0.0.1")).toBe(true);
+    expect(JSON.stringify(audit.map((a) => [a.before, a.after]))).not.toContain("滇池锂电2026正极材料");
+  });
+
+  it("refuses a duplicate email with a clear key and writes nothing", async () => {
+    await createUser({ db: db(), email: "li.na@example.cn", passwordHash: "x" });
+    const before = await counts();
+    await expectRefusal(
+      signUp({
+        db: db(),
+        email: "LI.NA@example.cn",
+        name: "李娜",
+        password: "另一个足够长的登录密码",
+        organisation: {
+          create: {
+            name: "云南春城生物医药科技有限公司",
+            type: "enterprise",
+            creditCode: generateCreditCode(),
+            zoneId,
+          },
+        },
+      }),
+      "errors.emailTaken",
+    );
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses invalid input before writing anything", async () => {
+    const before = await counts();
+    const base = {
+      db: db(),
+      email: "wang.fang@example.cn",
+      name: "王芳",
+      password: "高新区揭榜挂帅2026",
+      organisation: {
+        create: {
+          name: "云南高原光电子科技有限公司",
+          type: "enterprise" as const,
+          creditCode: generateCreditCode(),
+          zoneId,
+        },
+      },
+    };
+    const corrupted = generateCreditCode().slice(0, 17) + "0";
+    const badCode = corrupted === base.organisation.create.creditCode ? corrupted.slice(0, 17) + "1" : corrupted;
+    await expectRefusal(
+      signUp({ ...base, organisation: { create: { ...base.organisation.create, creditCode: badCode } } }),
+      "errors.creditCodeInvalid",
+    );
+    await expectRefusal(signUp({ ...base, password: "short" }), "errors.passwordTooShort");
+    await expectRefusal(signUp({ ...base, email: "not-an-email" }), "errors.emailInvalid");
+    await expectRefusal(signUp({ ...base, personalRoles: ["platform_admin"] }), "errors.roleNotSelfDeclared");
+    await expectRefusal(signUp({ ...base, personalRoles: ["finance"] }), "errors.roleNotSelfDeclared");
+    await expectRefusal(signUp({ ...base, personalRoles: ["broker"] }), "errors.brokerCredentialRequired");
+    await expectRefusal(
+      signUp({ ...base, organisation: { create: { ...base.organisation.create, type: "zone_administration" } } }),
+      "errors.orgTypeNotSelfService",
+    );
+    await expectRefusal(
+      signUp({ ...base, organisation: { create: { ...base.organisation.create, zoneId: "no-such-zone" } } }),
+      "errors.zoneUnknown",
+    );
+    const taken = await createOrganisation({ db: db(), zoneId });
+    const mid = await counts();
+    await expectRefusal(
+      signUp({ ...base, organisation: { create: { ...base.organisation.create, creditCode: taken.creditCode } } }),
+      "errors.creditCodeTaken",
+    );
+    expect(await counts()).toEqual(mid);
+    expect(mid.users).toBe(before.users);
+  });
+
+  it("lets researchers and experts declare themselves", async () => {
+    const result = await signUp({
+      db: db(),
+      email: "chen.siyuan@ynu.example.cn",
+      name: "陈思远",
+      password: "材料学院课题组2026",
+      organisation: {
+        create: { name: "云南省稀贵金属研究院", type: "research_institute", creditCode: generateCreditCode(), zoneId },
+      },
+      personalRoles: ["researcher", "expert"],
+    });
+    const roles = await db().userRole.findMany({ where: { userId: result.userId } });
+    expect(roles.map((r) => r.role).sort()).toEqual(["expert", "researcher"]);
+  });
+});
+
+describe("signUp by invitation", () => {
+  async function inviter() {
+    const org = await createOrganisation({ db: db(), zoneId, type: "university" });
+    const owner = await createUser({
+      db: db(),
+      passwordHash: "x",
+      memberships: [{ organisationId: org.id, role: "owner" }],
+    });
+    return { org, actor: await actorOf({ db: db(), userId: owner.id }) };
+  }
+
+  it("joins the organisation with the invited role; the token works once", async () => {
+    const { org, actor } = await inviter();
+    const invitation = await createInvitation({
+      db: db(),
+      actor,
+      organisationId: org.id,
+      email: "Yang.Zihan@example.cn",
+      role: "admin",
+    });
+    const stored = await db().invitation.findUniqueOrThrow({ where: { id: invitation.invitationId } });
+    expect(stored.tokenHash).toBe(hashToken(invitation.token));
+    expect(JSON.stringify(stored)).not.toContain(invitation.token);
+
+    const joined = await signUp({
+      db: db(),
+      email: "yang.ziham@example.cn".replace("ziham", "zihan"),
+      name: "杨子涵",
+      password: "实验室里的长密码2026",
+      organisation: { invitationToken: invitation.token },
+    });
+    expect(joined).toMatchObject({ organisationId: org.id, membershipRole: "admin" });
+    expect(
+      (await db().invitation.findUniqueOrThrow({ where: { id: invitation.invitationId } })).acceptedAt,
+    ).not.toBeNull();
+    const invitedAudit = await db().auditEvent.findFirstOrThrow({
+      where: { action: "invitation.create", entityId: org.id },
+    });
+    expect(invitedAudit).toMatchObject({ actorId: actor.userId, zoneId });
+    expect(JSON.stringify(invitedAudit.after)).not.toContain(invitation.token);
+
+    const before = await counts();
+    await expectRefusal(
+      signUp({
+        db: db(),
+        email: "yang.zihan2@example.cn",
+        name: "杨子涵",
+        password: "实验室里的长密码2026",
+        organisation: { invitationToken: invitation.token },
+      }),
+      "errors.invitationUsed",
+    );
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses an expired invitation, an unknown token and another email", async () => {
+    const { org, actor } = await inviter();
+    const now = new Date();
+    const old = await createInvitation({
+      db: db(),
+      actor,
+      organisationId: org.id,
+      email: "zhou.min@example.cn",
+      role: "member",
+      now: new Date(now.getTime() - 8 * 86_400_000),
+    });
+    const fresh = await createInvitation({
+      db: db(),
+      actor,
+      organisationId: org.id,
+      email: "zhou.min@example.cn",
+      role: "member",
+    });
+    const before = await counts();
+    const attempt = (token: string, email = "zhou.min@example.cn") =>
+      signUp({
+        db: db(),
+        email,
+        name: "周敏",
+        password: "实验室里的长密码2026",
+        organisation: { invitationToken: token },
+      });
+    await expectRefusal(attempt(old.token), "errors.invitationExpired");
+    await expectRefusal(attempt("made-up-token"), "errors.invitationInvalid");
+    await expectRefusal(attempt(fresh.token, "someone.else@example.cn"), "errors.invitationEmailMismatch");
+    expect(await counts()).toEqual(before);
+    await expect(attempt(fresh.token)).resolves.toMatchObject({ organisationId: org.id, membershipRole: "member" });
+  });
+
+  it("only an organisation's managers invite, and never as owner", async () => {
+    const { org, actor } = await inviter();
+    const member = await createUser({
+      db: db(),
+      passwordHash: "x",
+      memberships: [{ organisationId: org.id, role: "member" }],
+    });
+    const memberActor = await actorOf({ db: db(), userId: member.id });
+    await expect(
+      createInvitation({ db: db(), actor: memberActor, organisationId: org.id, email: "a@example.cn", role: "member" }),
+    ).rejects.toMatchObject({ code: "forbidden", params: { permission: "manage:organisation:own" } });
+    const other = await createOrganisation({ db: db(), zoneId });
+    await expect(
+      createInvitation({ db: db(), actor, organisationId: other.id, email: "a@example.cn", role: "member" }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    await expectRefusal(
+      createInvitation({ db: db(), actor, organisationId: org.id, email: "a@example.cn", role: "owner" }),
+      "errors.invitationRoleInvalid",
+    );
+    await expectRefusal(
+      createInvitation({ db: db(), actor, organisationId: org.id, email: member.email, role: "member" }),
+      "errors.alreadyMember",
+    );
+    expect(await db().invitation.count({ where: { organisationId: org.id } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { action: "invitation.create", entityId: org.id } })).toBe(0);
+  });
+});
