@@ -1,0 +1,198 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { CsrfInput } from "./components/csrf-input.tsx";
+import { translator, type Locale } from "./i18n/index.ts";
+import stylesheet from "./styles/app.css";
+import { getOptionalUser } from "./utils/auth.server.ts";
+import { getCsrfToken } from "./utils/csrf.server.ts";
+import { getLocale } from "./utils/locale.server.ts";
+import { useNonce } from "./utils/nonce.ts";
+import { useT } from "./utils/i18n.tsx";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const locale = getLocale(request);
+  const csrf = getCsrfToken(request, context);
+  const current = await getOptionalUser(request, context);
+  const headers = new Headers();
+  if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
+  return Response.json(
+    {
+      locale,
+      csrf: csrf.token,
+      user: current ? { id: current.user.id, name: current.user.name } : null,
+      nav: current?.nav ?? [],
+      devMailbox: context.services.env.NODE_ENV !== "production",
+    },
+    { headers },
+  );
+}
+
+export type RootData = {
+  locale: Locale;
+  csrf: string;
+  user: { id: string; name: string } | null;
+  nav: { to: string; labelKey: string }[];
+  devMailbox: boolean;
+};
+
+export function useRootData(): RootData | undefined {
+  return useRouteLoaderData<RootData>("root");
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRootData();
+  const nonce = useNonce();
+  const locale = data?.locale ?? "zh-CN";
+  const t = translator(locale);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${t("app.name")} · ${t("app.fullName")}`}</title>
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          {t("app.skipToContent")}
+        </a>
+        {data ? <Header data={data} /> : null}
+        <main id="main" className="container">
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">
+            <p>{t("footer.policy")}</p>
+            <p>{t("footer.copyright")}</p>
+          </div>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Header({ data }: { data: RootData }) {
+  const t = useT();
+  const location = useLocation();
+  const next = location.pathname + location.search;
+  return (
+    <header className="site-header">
+      <div className="container header-row">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            揭
+          </span>
+          <span>
+            <strong>{t("app.name")}</strong>
+            <small>{t("app.fullName")}</small>
+          </span>
+        </Link>
+        <nav aria-label={t("nav.home")} className="main-nav">
+          <Link to="/">{t("nav.home")}</Link>
+          {data.user ? <Link to="/dashboard">{t("nav.dashboard")}</Link> : null}
+          {data.nav.map((item) => (
+            <Link key={item.to} to={item.to}>
+              {t(item.labelKey)}
+            </Link>
+          ))}
+          {data.devMailbox ? <Link to="/dev/mailbox">{t("nav.mailbox")}</Link> : null}
+        </nav>
+        <div className="header-actions">
+          <Form method="post" action="/lang" className="inline-form">
+            <CsrfInput />
+            <input type="hidden" name="locale" value={data.locale === "zh-CN" ? "en" : "zh-CN"} />
+            <input type="hidden" name="next" value={next} />
+            <button type="submit" className="link-button" lang={data.locale === "zh-CN" ? "en" : "zh-CN"}>
+              {t("nav.switchTo")}
+            </button>
+          </Form>
+          {data.user ? (
+            <>
+              <span className="muted">{t("nav.signedInAs", { name: data.user.name })}</span>
+              <Form method="post" action="/logout" className="inline-form">
+                <CsrfInput />
+                <button type="submit" className="button secondary small">
+                  {t("nav.logout")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <Link to="/login" className="button secondary small">
+                {t("nav.login")}
+              </Link>
+              <Link to="/signup" className="button small">
+                {t("nav.signup")}
+              </Link>
+            </>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 403) {
+      const permission = typeof error.data === "object" && error.data ? (error.data as { permission?: string }).permission : undefined;
+      return (
+        <section className="panel error-page">
+          <h1>{t("forbidden.title")}</h1>
+          <p>{t("forbidden.body")}</p>
+          {permission ? (
+            <p>
+              <strong>{t(`permissions.${permission}`)}</strong> <code>{permission}</code>
+            </p>
+          ) : typeof error.data === "string" ? (
+            <p>{error.data}</p>
+          ) : null}
+          <p className="muted">{t("forbidden.hint")}</p>
+          <Link to="/">{t("error.back")}</Link>
+        </section>
+      );
+    }
+    if (error.status === 404) {
+      return (
+        <section className="panel error-page">
+          <h1>{t("notFound.title")}</h1>
+          <p>{t("notFound.body")}</p>
+          <Link to="/">{t("error.back")}</Link>
+        </section>
+      );
+    }
+  }
+  return (
+    <section className="panel error-page">
+      <h1>{t("error.title")}</h1>
+      <p>{t("error.body")}</p>
+      <Link to="/">{t("error.back")}</Link>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { DashboardKind } from "#domain/access/dashboards.ts";
+import { getDashboardKind } from "../domain.server.ts";
+import { requireUser } from "../utils/auth.server.ts";
+import { useLocale, useT } from "../utils/i18n.tsx";
+
+// Any signed-in user has a dashboard; what it shows follows their memberships and roles.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await requireUser(request, context);
+  return {
+    name: current.user.name,
+    roles: current.roles,
+    memberships: current.memberships.map((m) => ({
+      organisationId: m.organisation.id,
+      name: m.organisation.name,
+      orgType: m.organisation.type,
+      role: m.role,
+      zoneNameZh: m.organisation.zone.nameZh,
+      zoneNameEn: m.organisation.zone.nameEn,
+    })),
+    kinds: getDashboardKind(current.actor),
+  };
+}
+
+const LINKS: Partial<Record<DashboardKind, { to: string; key: string }[]>> = {
+  zone_officer: [{ to: "/audit", key: "dashboard.zone_officer.auditLink" }],
+  platform_admin: [
+    { to: "/admin/jobs", key: "dashboard.platform_admin.jobsLink" },
+    { to: "/audit", key: "nav.audit" },
+  ],
+};
+
+export default function Dashboard() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <h1>{t("dashboard.welcome", { name: data.name })}</h1>
+      <div className="grid">
+        <section className="card" aria-labelledby="orgs-heading">
+          <h2 id="orgs-heading">{t("dashboard.yourOrgs")}</h2>
+          {data.memberships.length === 0 ? (
+            <p className="muted">{t("dashboard.none")}</p>
+          ) : (
+            <ul>
+              {data.memberships.map((m) => (
+                <li key={m.organisationId}>
+                  <strong>{m.name}</strong> <span className="badge">{t(`orgType.${m.orgType}`)}</span>{" "}
+                  <span className="badge">{t(`membershipRole.${m.role}`)}</span>
+                  <div className="muted small">{locale === "en" ? m.zoneNameEn : m.zoneNameZh}</div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="card" aria-labelledby="roles-heading">
+          <h2 id="roles-heading">{t("dashboard.yourRoles")}</h2>
+          {data.roles.length === 0 ? (
+            <p className="muted">{t("dashboard.none")}</p>
+          ) : (
+            <p>
+              {data.roles.map((role) => (
+                <span className="badge" key={role}>
+                  {t(`personalRole.${role}`)}
+                </span>
+              ))}
+            </p>
+          )}
+        </section>
+      </div>
+      {data.kinds.length === 0 ? <div className="empty">{t("dashboard.noRole")}</div> : null}
+      {data.kinds.map((kind) => (
+        <section className="panel" key={kind} data-dashboard={kind} aria-labelledby={`dash-${kind}`}>
+          <h2 id={`dash-${kind}`}>{t(`dashboard.${kind}.title`)}</h2>
+          <div className="empty">
+            <strong>{t("dashboard.next")}：</strong>
+            {t(`dashboard.${kind}.empty`)}
+          </div>
+          {kind === "enterprise" ? (
+            <>
+              <h3>{t("dashboard.enterprise.wallet")}</h3>
+              <p className="muted">{t("dashboard.enterprise.walletEmpty")}</p>
+            </>
+          ) : null}
+          {LINKS[kind]?.length ? (
+            <p>
+              {LINKS[kind].map((link) => (
+                <Link key={link.to} to={link.to} className="button secondary small">
+                  {t(link.key)}
+                </Link>
+              ))}
+            </p>
+          ) : null}
+        </section>
+      ))}
+    </>
+  );
+}

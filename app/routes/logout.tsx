@@ -1,0 +1,16 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { logout } from "../domain.server.ts";
+import { clearSessionCookie, clientIp, currentSessionToken } from "../utils/auth.server.ts";
+import { readForm } from "../utils/csrf.server.ts";
+
+// Anyone may log out of their own session; the form is CSRF-protected so no site can do it for them.
+export async function action({ request, context }: ActionFunctionArgs) {
+  await readForm(request, context);
+  const token = currentSessionToken(request, context);
+  if (token) await logout({ db: context.services.database.prisma, token, ip: clientIp(request, context) });
+  return redirect("/", { headers: { "Set-Cookie": clearSessionCookie(context) } });
+}
+
+export function loader() {
+  return redirect("/");
+}

@@ -1,0 +1,87 @@
+import { redirect, type AppLoadContext } from "@remix-run/node";
+import { can, type Actor, type Permission, type PermissionContext } from "#domain/access/permissions.ts";
+import { getSessionUser, type SessionUser } from "#domain/identity/sessions.ts";
+import { cookieSecurity, readCookie, serializeCookie } from "./cookies.server.ts";
+
+const COOKIE = "jb_session";
+const SESSION_MAX_AGE = 60 * 60 * 24 * 30;
+
+export interface CurrentUser extends SessionUser {
+  actor: Actor;
+  nav: { to: string; labelKey: string }[];
+}
+
+const cache = new WeakMap<Request, Promise<CurrentUser | null>>();
+
+function sessionToken(request: Request, context: AppLoadContext): string | undefined {
+  return readCookie(request, cookieSecurity(context).name(COOKIE));
+}
+
+export function sessionCookie(context: AppLoadContext, token: string): string {
+  const security = cookieSecurity(context);
+  return serializeCookie(security.name(COOKIE), token, { secure: security.secure, maxAgeSeconds: SESSION_MAX_AGE });
+}
+
+export function clearSessionCookie(context: AppLoadContext): string {
+  const security = cookieSecurity(context);
+  return serializeCookie(security.name(COOKIE), "", { secure: security.secure, maxAgeSeconds: 0 });
+}
+
+export function currentSessionToken(request: Request, context: AppLoadContext): string | undefined {
+  return sessionToken(request, context);
+}
+
+/** Links in the header that depend on what the user may do. */
+function navFor(actor: Actor): CurrentUser["nav"] {
+  const nav: CurrentUser["nav"] = [];
+  if (actor.memberships.some((m) => m.role !== "member")) nav.push({ to: "/members", labelKey: "nav.members" });
+  if (can(actor, "read:audit:any") || actor.memberships.some((m) => m.orgType === "zone_administration")) {
+    nav.push({ to: "/audit", labelKey: "nav.audit" });
+  }
+  if (can(actor, "read:jobs:any")) nav.push({ to: "/admin/jobs", labelKey: "nav.jobs" });
+  return nav;
+}
+
+/** The signed-in user of this request, or null; looked up once per request. */
+export function getOptionalUser(request: Request, context: AppLoadContext): Promise<CurrentUser | null> {
+  let pending = cache.get(request);
+  if (!pending) {
+    pending = (async () => {
+      const token = sessionToken(request, context);
+      if (!token) return null;
+      const found = await getSessionUser({ db: context.services.database.prisma, token });
+      if (!found) return null;
+      return { ...found, nav: navFor(found.actor) };
+    })();
+    cache.set(request, pending);
+  }
+  return pending;
+}
+
+export async function requireUser(request: Request, context: AppLoadContext): Promise<CurrentUser> {
+  const current = await getOptionalUser(request, context);
+  if (!current) {
+    const url = new URL(request.url);
+    throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return current;
+}
+
+/** Every protected loader and action goes through this one check; a refusal is a 403 naming the permission. */
+export async function requirePermission(
+  request: Request,
+  context: AppLoadContext,
+  permission: Permission,
+  scope: PermissionContext = {},
+): Promise<CurrentUser> {
+  const current = await requireUser(request, context);
+  if (!can(current.actor, permission, scope)) {
+    throw Response.json({ permission }, { status: 403 });
+  }
+  return current;
+}
+
+/** The client's address as Express saw it (trusting only a proxy on loopback). */
+export function clientIp(_request: Request, context: AppLoadContext): string | null {
+  return context.clientIp ?? null;
+}
