@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "#tests/support/db.ts";
+import { createOrganisation, createUser, createZone } from "#tests/support/factories.ts";
+import { login } from "#domain/identity/login.ts";
+import { getSessionUser, logout, SESSION_TTL_MS } from "#domain/identity/sessions.ts";
+import { consumeRateLimit } from "#domain/identity/rate-limit.ts";
+import { hashToken } from "#domain/identity/tokens.ts";
+
+let database: TestDatabase;
+const db = () => database.prisma;
+let zoneId: string;
+let orgId: string;
+let ipCounter = 0;
+const freshIp = () => `192.0.2.${++ipCounter}`;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  zoneId = (await createZone({ db: db() })).id;
+  orgId = (await createOrganisation({ db: db(), zoneId, type: "enterprise" })).id;
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const DAY = 86_400_000;
+
+describe("login", () => {
+  it("opens a session stored only as a hash, with a CSRF secret, and audits it", async () => {
+    const user = await createUser({ db: db(), password: "春城科技园2026年", memberships: [{ organisationId: orgId, role: "owner" }] });
+    const result = await login({ db: db(), email: user.email.toUpperCase(), password: "春城科技园2026年", ip: freshIp(), userAgent: "vitest" });
+    expect(result.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const session = await db().session.findUniqueOrThrow({ where: { id: hashToken(result.token) } });
+    expect(session).toMatchObject({ userId: user.id, csrfSecret: result.csrfSecret, userAgent: "vitest" });
+    expect(await db().session.count({ where: { id: result.token } })).toBe(0);
+    expect(Math.abs(session.expiresAt.getTime() - Date.now() - SESSION_TTL_MS)).toBeLessThan(60_000);
+
+    const current = await getSessionUser({ db: db(), token: result.token });
+    expect(current).toMatchObject({
+      user: { id: user.id, email: user.email },
+      roles: [],
+      actor: { userId: user.id, memberships: [{ organisationId: orgId, orgType: "enterprise", zoneId, role: "owner" }] },
+    });
+    expect(current?.memberships[0]?.organisation.zone.id).toBe(zoneId);
+
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "user.login", actorId: user.id } });
+    expect(audit.zoneId).toBe(zoneId);
+    expect(JSON.stringify([audit.before, audit.after])).not.toContain("春城科技园");
+  });
+
+  it("refuses a wrong password and an unknown email with the same generic key, audited without the password", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    const ip = freshIp();
+    const wrong = login({ db: db(), email: user.email, password: "wrong-password-123", ip });
+    await expect(wrong).rejects.toMatchObject({ code: "unauthenticated", messageKey: "errors.invalidCredentials" });
+    const unknown = login({ db: db(), email: "nobody.here@example.cn", password: "wrong-password-123", ip });
+    await expect(unknown).rejects.toMatchObject({ code: "unauthenticated", messageKey: "errors.invalidCredentials" });
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
+
+    const failures = await db().auditEvent.findMany({ where: { action: "user.login_failed", ip }, orderBy: { id: "asc" } });
+    expect(failures.map((f) => [f.actorId, f.entityId, (f.after as { reason: string }).reason])).toEqual([
+      [user.id, user.id, "wrong_password"],
+      [null, "nobody.here@example.cn", "unknown_email"],
+    ]);
+    expect(JSON.stringify(failures.map((f) => [f.before, f.after]))).not.toContain("wrong-password-123");
+  });
+
+  it("spends comparable time on an unknown email and a wrong password", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    const time = async (email: string) => {
+      const start = performance.now();
+      await login({ db: db(), email, password: "wrong-password-123", ip: freshIp() }).catch(() => undefined);
+      return performance.now() - start;
+    };
+    await time("warm.up@example.cn");
+    const known = (await time(user.email)) + (await time(user.email));
+    const unknown = (await time("ghost.1@example.cn")) + (await time("ghost.2@example.cn"));
+    // Both pay one argon2id verification; without the dummy hash the unknown path would be ~10x faster.
+    expect(unknown).toBeGreaterThan(known / 3);
+  });
+
+  it("refuses the 6th attempt for one email within 15 minutes, even with the right password", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    const now = new Date();
+    for (let i = 0; i < 5; i++) {
+      await expect(login({ db: db(), email: user.email, password: "wrong-password-123", ip: freshIp(), now })).rejects.toMatchObject({
+        messageKey: "errors.invalidCredentials",
+      });
+    }
+    const sixth = login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now });
+    await expect(sixth).rejects.toMatchObject({ code: "rate_limited", messageKey: "errors.rateLimited", params: { minutes: 15 } });
+    expect(await db().auditEvent.count({ where: { action: "user.login_rate_limited", actorId: user.id } })).toBe(1);
+    // After the window, the right password works again and clears the per-email count.
+    const later = new Date(now.getTime() + 15 * 60_000 + 1);
+    await expect(login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: later })).resolves.toHaveProperty("token");
+  });
+
+  it("limits one IP to 20 attempts across emails", async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 20; i++) {
+      await expect(login({ db: db(), email: `spray.${i}@example.cn`, password: "wrong-password-123", ip })).rejects.toMatchObject({
+        messageKey: "errors.invalidCredentials",
+      });
+    }
+    await expect(login({ db: db(), email: "spray.21@example.cn", password: "wrong-password-123", ip })).rejects.toMatchObject({
+      code: "rate_limited",
+    });
+  });
+});
+
+describe("sessions", () => {
+  it("expire after 30 days and are deleted when seen expired", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    const start = new Date("2026-11-01T08:00:00Z");
+    const { token } = await login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: start });
+    expect(await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 29 * DAY) })).not.toBeNull();
+    // The check on day 29 renewed it: the session now ends on day 59.
+    expect(await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 58 * DAY) })).not.toBeNull();
+    expect(await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 89 * DAY) })).toBeNull();
+    expect(await db().session.count({ where: { id: hashToken(token) } })).toBe(0);
+    expect(await getSessionUser({ db: db(), token: "not-a-token" })).toBeNull();
+    expect(await getSessionUser({ db: db(), token: "" })).toBeNull();
+  });
+
+  it("renew at most once a day", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    const start = new Date("2026-11-02T08:00:00Z");
+    const { token, expiresAt } = await login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: start });
+    const seen = await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 12 * 3_600_000) });
+    expect(seen?.session.expiresAt).toEqual(expiresAt);
+    const nextDay = new Date(start.getTime() + DAY + 1000);
+    const renewed = await getSessionUser({ db: db(), token, now: nextDay });
+    expect(renewed?.session.expiresAt).toEqual(new Date(nextDay.getTime() + SESSION_TTL_MS));
+  });
+
+  it("logout ends only that session and is audited", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    const a = await login({ db: db(), email: user.email, password: user.password, ip: freshIp() });
+    const b = await login({ db: db(), email: user.email, password: user.password, ip: freshIp() });
+    await logout({ db: db(), token: a.token, ip: "198.51.100.9" });
+    expect(await getSessionUser({ db: db(), token: a.token })).toBeNull();
+    expect(await getSessionUser({ db: db(), token: b.token })).not.toBeNull();
+    await logout({ db: db(), token: a.token }); // already gone: no error
+    const audit = await db().auditEvent.findMany({ where: { action: "user.logout", actorId: user.id } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ ip: "198.51.100.9", zoneId });
+  });
+});
+
+describe("consumeRateLimit", () => {
+  it("counts every one of many concurrent attempts exactly once", async () => {
+    const key = `test:concurrent:${Date.now()}`;
+    const now = new Date();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => consumeRateLimit({ db: db(), key, limit: 10, windowMs: 60_000, now })),
+    );
+    expect(results.map((r) => r.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    const row = await db().rateLimitBucket.findUniqueOrThrow({ where: { key } });
+    expect(row.count).toBe(30);
+  });
+
+  it("starts a new window when the old one has passed", async () => {
+    const key = `test:window:${Date.now()}`;
+    const t0 = new Date("2026-11-03T00:00:00Z");
+    await consumeRateLimit({ db: db(), key, limit: 1, windowMs: 60_000, now: t0 });
+    const second = await consumeRateLimit({ db: db(), key, limit: 1, windowMs: 60_000, now: new Date(t0.getTime() + 30_000) });
+    expect(second).toMatchObject({ allowed: false, count: 2, retryAfterMs: 30_000 });
+    const third = await consumeRateLimit({ db: db(), key, limit: 1, windowMs: 60_000, now: new Date(t0.getTime() + 60_000) });
+    expect(third).toMatchObject({ allowed: true, count: 1, retryAfterMs: 60_000 });
+  });
+});
