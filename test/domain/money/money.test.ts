@@ -157,8 +157,8 @@ describe("allocation", () => {
     for (let i = 0; i < 5000; i++) {
       const total = BigInt(Math.floor(random() * 1e12));
       const n = 1 + Math.floor(random() * 8);
-      const ratios = Array.from({ length: n }, () => Math.floor(random() * 1000));
-      if (ratios.every((r) => r === 0)) ratios[0] = 1;
+      const ratios: number[] = Array.from({ length: n }, () => Math.floor(random() * 1000));
+      if (!ratios.some((r) => r > 0)) ratios[0] = 1;
       const parts = allocate(total, ratios);
       expect(parts.reduce((a, b) => a + b, 0n)).toBe(total);
       const sum = BigInt(ratios.reduce((a, b) => a + b, 0));

@@ -1,0 +1,217 @@
+import crypto from "node:crypto";
+import { AppError } from "../errors.ts";
+import { requireAccountSpec, type AccountSpec } from "./addresses.ts";
+import { isTransactionCode, type TransactionCode } from "./codes.ts";
+import { ledgerSql, runLedgerStatement, type LedgerDb } from "./sql.ts";
+
+/** The largest single posting: 10^15 fen (10 万亿元), far below BIGINT even when summed. */
+export const MAX_POSTING_FEN = 1_000_000_000_000_000n;
+export const MAX_POSTINGS = 64;
+
+export interface PostingInput {
+  debit: string;
+  credit: string;
+  amount: bigint;
+}
+
+export interface TransactionInput {
+  /** Chosen by the caller: the same key with the same input returns the first result. */
+  idempotencyKey: string;
+  code: TransactionCode;
+  postings: readonly PostingInput[];
+  /** Links the business record (challengeId, dealId, bankReference, …). */
+  metadata?: Record<string, unknown>;
+  /** A hold: the postings reserve funds (pending totals) until posted, voided or expired. */
+  pending?: boolean;
+  /** For a hold: when the expiry job may void it. */
+  timeoutAt?: Date | null;
+  /** For a correction: the transaction it corrects. */
+  correctsId?: bigint | null;
+}
+
+export type SubmitResult =
+  | { status: "committed" | "replayed"; transactionId: bigint }
+  | { status: "conflict"; transactionId: bigint }
+  | { status: "insufficient_funds"; account: string }
+  | { status: "exceeds_debits"; account: string };
+
+export const LEDGER_ERRORS = {
+  invalidAddress: "errors.ledger.invalidAddress",
+  invalidTransaction: "errors.ledger.invalidTransaction",
+  invalidAmount: "errors.ledger.invalidAmount",
+  sameAccount: "errors.ledger.sameAccount",
+  idempotencyConflict: "errors.ledger.idempotencyConflict",
+  insufficientFunds: "errors.ledger.insufficientFunds",
+  exceedsDebits: "errors.ledger.exceedsDebits",
+} as const;
+
+function invalid(reason: string, params: Record<string, string | number> = {}): AppError {
+  return new AppError("bad_request", LEDGER_ERRORS.invalidTransaction, { params: { reason, ...params } });
+}
+
+/** JSON with sorted keys and bigints as strings: the same input always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (typeof value === "bigint") return JSON.stringify(value.toString());
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function inputHash(value: unknown): string {
+  return crypto.createHash("sha256").update(canonicalJson(value)).digest("base64url");
+}
+
+export function validateIdempotencyKey(key: unknown): string {
+  if (typeof key !== "string" || key.length < 1 || key.length > 200) throw invalid("idempotencyKey");
+  return key;
+}
+
+export function validateAmount(amount: unknown, allowZero = false): bigint {
+  if (typeof amount !== "bigint" || amount < (allowZero ? 0n : 1n) || amount > MAX_POSTING_FEN) {
+    throw new AppError("bad_request", LEDGER_ERRORS.invalidAmount, { params: { amount: String(amount) } });
+  }
+  return amount;
+}
+
+interface Prepared {
+  wire: Record<string, unknown>;
+  specs: Map<string, AccountSpec>;
+}
+
+function prepare(input: TransactionInput): Prepared {
+  const key = validateIdempotencyKey(input.idempotencyKey);
+  if (!isTransactionCode(input.code)) throw invalid("code", { code: String(input.code) });
+  if (!Array.isArray(input.postings) || input.postings.length < 1 || input.postings.length > MAX_POSTINGS) throw invalid("postings");
+  const specs = new Map<string, AccountSpec>();
+  const postings = input.postings.map((p) => {
+    specs.set(p.debit, requireAccountSpec(p.debit));
+    specs.set(p.credit, requireAccountSpec(p.credit));
+    if (p.debit === p.credit) throw new AppError("bad_request", LEDGER_ERRORS.sameAccount, { params: { address: p.debit } });
+    return [p.debit, p.credit, validateAmount(p.amount).toString()];
+  });
+  if (input.timeoutAt && !input.pending) throw invalid("timeoutAt");
+  if (input.timeoutAt && Number.isNaN(input.timeoutAt.getTime())) throw invalid("timeoutAt");
+  const metadata = JSON.parse(canonicalJson(input.metadata ?? {})) as Record<string, unknown>;
+  const hashed = {
+    code: input.code,
+    postings,
+    pending: Boolean(input.pending),
+    timeoutAt: input.timeoutAt ?? null,
+    correctsId: input.correctsId ?? null,
+    metadata,
+  };
+  return {
+    specs,
+    wire: {
+      k: key,
+      h: inputHash(hashed),
+      c: input.code,
+      m: metadata,
+      pe: Boolean(input.pending),
+      to: input.timeoutAt ? input.timeoutAt.toISOString() : null,
+      co: input.correctsId != null ? input.correctsId.toString() : null,
+      p: postings,
+    },
+  };
+}
+
+type WireResult = [number, string | null, string | null];
+
+function toResult(row: WireResult): SubmitResult {
+  const [status, id, account] = row;
+  switch (status) {
+    case 0:
+      return { status: "committed", transactionId: BigInt(id!) };
+    case 1:
+      return { status: "replayed", transactionId: BigInt(id!) };
+    case 2:
+      return { status: "conflict", transactionId: BigInt(id!) };
+    case 3:
+      return { status: "insufficient_funds", account: account! };
+    case 4:
+      return { status: "exceeds_debits", account: account! };
+    default:
+      throw new Error(`ledger_submit returned an unknown status ${status}`);
+  }
+}
+
+/**
+ * Commits many transactions in one database round trip (one call of ledger_submit). Each is
+ * all-or-nothing on its own and gets its own result; one that would break an account's flags fails
+ * alone. Invalid input throws before anything is sent. Duplicate keys inside one batch are
+ * answered like replays (same input) or conflicts (other input) of the first.
+ */
+export async function submitTransactions(options: { db: LedgerDb; transactions: readonly TransactionInput[] }): Promise<SubmitResult[]> {
+  const prepared = options.transactions.map(prepare);
+  if (prepared.length === 0) return [];
+  const specs = new Map<string, AccountSpec>();
+  const firstByKey = new Map<string, number>();
+  const sent: Record<string, unknown>[] = [];
+  const slot: number[] = [];
+  for (const p of prepared) {
+    const key = p.wire.k as string;
+    const first = firstByKey.get(key);
+    if (first !== undefined) {
+      slot.push(-1 - first);
+      continue;
+    }
+    firstByKey.set(key, sent.length);
+    slot.push(sent.length);
+    sent.push(p.wire);
+    for (const [address, spec] of p.specs) specs.set(address, spec);
+  }
+  const batch = {
+    accounts: [...specs].map(([a, s]) => ({ a, t: s.type, s: s.normalSide, f: s.flags })),
+    txs: sent,
+  };
+  const sql = ledgerSql(options.db);
+  const rows = await runLedgerStatement<{ r: string }>(sql, "SELECT ledger_submit($1::jsonb)::text AS r", [JSON.stringify(batch)]);
+  const results = (JSON.parse(rows[0]!.r) as WireResult[]).map(toResult);
+  return slot.map((s, i) => {
+    if (s >= 0) return results[s]!;
+    const firstIndex = -1 - s;
+    const first = results[firstIndex]!;
+    const sameInput = prepared[i]!.wire.h === sent[firstIndex]!.h;
+    if (first.status === "committed" || first.status === "replayed") {
+      return { status: sameInput ? "replayed" : "conflict", transactionId: first.transactionId };
+    }
+    if (first.status === "conflict") return first;
+    return first; // the first failed and wrote nothing under the key: same answer
+  });
+}
+
+/** The AppError for a failed result, or the transaction id. */
+export function unwrapResult(result: SubmitResult): { transactionId: bigint; replayed: boolean } {
+  switch (result.status) {
+    case "committed":
+    case "replayed":
+      return { transactionId: result.transactionId, replayed: result.status === "replayed" };
+    case "conflict":
+      return throwConflict();
+    case "insufficient_funds":
+      throw new AppError("insufficient_funds", LEDGER_ERRORS.insufficientFunds, { params: { account: result.account } });
+    case "exceeds_debits":
+      throw new AppError("insufficient_funds", LEDGER_ERRORS.exceedsDebits, { params: { account: result.account } });
+  }
+}
+
+function throwConflict(): never {
+  throw new AppError("conflict", LEDGER_ERRORS.idempotencyConflict);
+}
+
+/**
+ * Commits one transaction (postings all or nothing). Returns its id and whether this call was a
+ * replay of an earlier one with the same key and input. Throws AppError conflict when the key was
+ * used with other input, insufficient_funds when an account's flags forbid it; neither writes.
+ */
+export async function postTransaction(options: { db: LedgerDb } & TransactionInput): Promise<{ transactionId: bigint; replayed: boolean }> {
+  const { db, ...input } = options;
+  const [result] = await submitTransactions({ db, transactions: [input] });
+  return unwrapResult(result!);
+}
