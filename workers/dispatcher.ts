@@ -365,7 +365,12 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
     wake: () => loop.wake(),
     async stop() {
       await loop.stop();
-      await worker.close();
+      // A graceful close waits for running jobs, but never returns while Redis is unreachable.
+      if (workerConnection.status === "ready") await worker.close();
+      else {
+        workerConnection.disconnect();
+        await worker.close(true);
+      }
       await queue.close();
       queueConnection.disconnect();
       workerConnection.disconnect();
