@@ -21,7 +21,14 @@ describe("factories and actors from the database", () => {
   it("create realistic organisations of every type with valid credit codes", async () => {
     const zone = await createZone({ db: db() });
     expect(zone.nameZh).toMatch(/开发区$/);
-    const types: OrgType[] = ["enterprise", "university", "research_institute", "service_provider", "zone_administration", "platform"];
+    const types: OrgType[] = [
+      "enterprise",
+      "university",
+      "research_institute",
+      "service_provider",
+      "zone_administration",
+      "platform",
+    ];
     for (const type of types) {
       const org = await createOrganisation({ db: db(), type, zoneId: zone.id });
       expect(isValidCreditCode(org.creditCode), org.creditCode).toBe(true);
@@ -38,8 +45,17 @@ describe("factories and actors from the database", () => {
     const [company, university, provider, committee, platform] = await Promise.all(
       (["enterprise", "university", "service_provider", "zone_administration", "platform"] as const).map(org),
     );
-    const make = async (roles: Parameters<typeof createUser>[0]["roles"], organisationId?: string, role: "owner" | "member" = "member") => {
-      const u = await createUser({ db: db(), passwordHash: "x", roles, memberships: organisationId ? [{ organisationId, role }] : [] });
+    const make = async (
+      roles: Parameters<typeof createUser>[0]["roles"],
+      organisationId?: string,
+      role: "owner" | "member" = "member",
+    ) => {
+      const u = await createUser({
+        db: db(),
+        passwordHash: "x",
+        roles,
+        memberships: organisationId ? [{ organisationId, role }] : [],
+      });
       return actorOf({ db: db(), userId: u.id });
     };
     const owner = await make([], company!.id, "owner");
@@ -51,7 +67,9 @@ describe("factories and actors from the database", () => {
     expect(getDashboardKind(researcher)).toEqual(["university", "researcher"]);
     const broker = await make(["broker"]);
     expect(getDashboardKind(broker)).toEqual(["broker"]);
-    expect((await db().user.findUniqueOrThrow({ where: { id: broker.userId } })).brokerCredentialNo).toMatch(/^JSJJ-53-/);
+    expect((await db().user.findUniqueOrThrow({ where: { id: broker.userId } })).brokerCredentialNo).toMatch(
+      /^JSJJ-53-/,
+    );
     expect(getDashboardKind(await make(["expert"]))).toEqual(["expert"]);
     expect(getDashboardKind(await make([], provider!.id))).toEqual(["service_provider"]);
 

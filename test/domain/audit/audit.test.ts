@@ -17,17 +17,41 @@ let enterpriseOwner: Actor;
 beforeAll(async () => {
   database = await createTestDatabase();
   kunming = (await createZone({ db: db(), code: "kunming" })).id;
-  yuxi = (await createZone({ db: db(), code: "yuxi", nameZh: "玉溪高新技术产业开发区", nameEn: "Yuxi High-tech Zone" })).id;
+  yuxi = (await createZone({ db: db(), code: "yuxi", nameZh: "玉溪高新技术产业开发区", nameEn: "Yuxi High-tech Zone" }))
+    .id;
   const committee = await createOrganisation({ db: db(), type: "zone_administration", zoneId: kunming });
   const platform = await createOrganisation({ db: db(), type: "platform", zoneId: kunming });
   const company = await createOrganisation({ db: db(), type: "enterprise", zoneId: kunming });
   const o = await createUser({ db: db(), passwordHash: "x", memberships: [{ organisationId: committee.id }] });
-  const a = await createUser({ db: db(), passwordHash: "x", roles: ["platform_admin"], memberships: [{ organisationId: platform.id }] });
-  const e = await createUser({ db: db(), passwordHash: "x", memberships: [{ organisationId: company.id, role: "owner" }] });
-  [officer, admin, enterpriseOwner] = await Promise.all([o, a, e].map((u) => actorOf({ db: db(), userId: u.id })));
+  const a = await createUser({
+    db: db(),
+    passwordHash: "x",
+    roles: ["platform_admin"],
+    memberships: [{ organisationId: platform.id }],
+  });
+  const e = await createUser({
+    db: db(),
+    passwordHash: "x",
+    memberships: [{ organisationId: company.id, role: "owner" }],
+  });
+  officer = await actorOf({ db: db(), userId: o.id });
+  admin = await actorOf({ db: db(), userId: a.id });
+  enterpriseOwner = await actorOf({ db: db(), userId: e.id });
   for (let i = 0; i < 5; i++) {
-    await recordAudit(db(), { actorId: e.id, action: "challenge.post", entityType: "challenge", entityId: `km-${i}`, zoneId: kunming });
-    await recordAudit(db(), { actorId: e.id, action: "challenge.post", entityType: "challenge", entityId: `yx-${i}`, zoneId: yuxi });
+    await recordAudit(db(), {
+      actorId: e.id,
+      action: "challenge.post",
+      entityType: "challenge",
+      entityId: `km-${i}`,
+      zoneId: kunming,
+    });
+    await recordAudit(db(), {
+      actorId: e.id,
+      action: "challenge.post",
+      entityType: "challenge",
+      entityId: `yx-${i}`,
+      zoneId: yuxi,
+    });
   }
 });
 afterAll(async () => {
@@ -46,7 +70,11 @@ describe("recordAudit", () => {
       ip: "192.0.2.1",
     });
     const row = await db().auditEvent.findFirstOrThrow({ where: { action: "test.redact" } });
-    expect(row.before).toEqual({ passwordHash: "[redacted]", nested: { resetToken: "[redacted]", csrfSecret: "[redacted]" }, name: "张伟" });
+    expect(row.before).toEqual({
+      passwordHash: "[redacted]",
+      nested: { resetToken: "[redacted]", csrfSecret: "[redacted]" },
+      name: "张伟",
+    });
     expect(row.after).toEqual({ amountFen: "12345", at: "2026-11-25T00:00:00.000Z" });
     expect(row).toMatchObject({ actorId: admin.userId, ip: "192.0.2.1" });
     expect(row.createdAt).toBeInstanceOf(Date);
@@ -63,7 +91,9 @@ describe("listAuditEvents", () => {
       code: "forbidden",
       params: { permission: "read:audit:zone" },
     });
-    await expect(listAuditEvents({ db: db(), actor: officer, zoneId: kunming })).resolves.toMatchObject({ nextCursor: null });
+    await expect(listAuditEvents({ db: db(), actor: officer, zoneId: kunming })).resolves.toMatchObject({
+      nextCursor: null,
+    });
   });
 
   it("a platform admin sees every zone, or one, page by page", async () => {
@@ -75,9 +105,13 @@ describe("listAuditEvents", () => {
     const first = await listAuditEvents({ db: db(), actor: admin, zoneId: yuxi, limit: 2 });
     const second = await listAuditEvents({ db: db(), actor: admin, zoneId: yuxi, limit: 2, cursor: first.nextCursor });
     const third = await listAuditEvents({ db: db(), actor: admin, zoneId: yuxi, limit: 2, cursor: second.nextCursor });
-    expect([...first.events, ...second.events, ...third.events].map((e) => e.entityId)).toEqual(onlyYuxi.events.map((e) => e.entityId));
+    expect([...first.events, ...second.events, ...third.events].map((e) => e.entityId)).toEqual(
+      onlyYuxi.events.map((e) => e.entityId),
+    );
     expect(third.nextCursor).toBeNull();
-    await expect(listAuditEvents({ db: db(), actor: admin, cursor: "1; drop" })).rejects.toMatchObject({ messageKey: "errors.badCursor" });
+    await expect(listAuditEvents({ db: db(), actor: admin, cursor: "1; drop" })).rejects.toMatchObject({
+      messageKey: "errors.badCursor",
+    });
   });
 
   it("refuses everyone else", async () => {
@@ -92,11 +126,15 @@ describe("listAuditEvents", () => {
 describe("grantRole and revokeRole", () => {
   it("only a platform admin grants finance and platform_admin, audited with the actor", async () => {
     const target = await createUser({ db: db(), passwordHash: "x" });
-    await expect(grantRole({ db: db(), actor: enterpriseOwner, userId: target.id, role: "finance" })).rejects.toMatchObject({
+    await expect(
+      grantRole({ db: db(), actor: enterpriseOwner, userId: target.id, role: "finance" }),
+    ).rejects.toMatchObject({
       code: "forbidden",
       params: { permission: "manage:roles:any" },
     });
-    await expect(grantRole({ db: db(), actor: officer, userId: target.id, role: "platform_admin" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      grantRole({ db: db(), actor: officer, userId: target.id, role: "platform_admin" }),
+    ).rejects.toMatchObject({ code: "forbidden" });
     await grantRole({ db: db(), actor: admin, userId: target.id, role: "finance", ip: "192.0.2.7" });
     await grantRole({ db: db(), actor: admin, userId: target.id, role: "finance" }); // idempotent
     expect((await actorOf({ db: db(), userId: target.id })).roles).toEqual(["finance"]);
@@ -107,14 +145,26 @@ describe("grantRole and revokeRole", () => {
     await expect(grantRole({ db: db(), actor: admin, userId: target.id, role: "broker" })).rejects.toMatchObject({
       messageKey: "errors.brokerCredentialRequired",
     });
-    await grantRole({ db: db(), actor: admin, userId: target.id, role: "broker", brokerCredentialNo: "JSJJ-53-2026-00420" });
-    expect((await db().user.findUniqueOrThrow({ where: { id: target.id } })).brokerCredentialNo).toBe("JSJJ-53-2026-00420");
+    await grantRole({
+      db: db(),
+      actor: admin,
+      userId: target.id,
+      role: "broker",
+      brokerCredentialNo: "JSJJ-53-2026-00420",
+    });
+    expect((await db().user.findUniqueOrThrow({ where: { id: target.id } })).brokerCredentialNo).toBe(
+      "JSJJ-53-2026-00420",
+    );
 
     await revokeRole({ db: db(), actor: admin, userId: target.id, role: "finance" });
     expect((await actorOf({ db: db(), userId: target.id })).roles).toEqual(["broker"]);
-    await expect(revokeRole({ db: db(), actor: admin, userId: admin.userId, role: "platform_admin" })).rejects.toMatchObject({
+    await expect(
+      revokeRole({ db: db(), actor: admin, userId: admin.userId, role: "platform_admin" }),
+    ).rejects.toMatchObject({
       messageKey: "errors.cannotRevokeOwnAdmin",
     });
-    await expect(grantRole({ db: db(), actor: admin, userId: "nobody", role: "expert" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(grantRole({ db: db(), actor: admin, userId: "nobody", role: "expert" })).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 });

@@ -26,8 +26,18 @@ const DAY = 86_400_000;
 
 describe("login", () => {
   it("opens a session stored only as a hash, with a CSRF secret, and audits it", async () => {
-    const user = await createUser({ db: db(), password: "春城科技园2026年", memberships: [{ organisationId: orgId, role: "owner" }] });
-    const result = await login({ db: db(), email: user.email.toUpperCase(), password: "春城科技园2026年", ip: freshIp(), userAgent: "vitest" });
+    const user = await createUser({
+      db: db(),
+      password: "春城科技园2026年",
+      memberships: [{ organisationId: orgId, role: "owner" }],
+    });
+    const result = await login({
+      db: db(),
+      email: user.email.toUpperCase(),
+      password: "春城科技园2026年",
+      ip: freshIp(),
+      userAgent: "vitest",
+    });
     expect(result.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const session = await db().session.findUniqueOrThrow({ where: { id: hashToken(result.token) } });
     expect(session).toMatchObject({ userId: user.id, csrfSecret: result.csrfSecret, userAgent: "vitest" });
@@ -38,7 +48,10 @@ describe("login", () => {
     expect(current).toMatchObject({
       user: { id: user.id, email: user.email },
       roles: [],
-      actor: { userId: user.id, memberships: [{ organisationId: orgId, orgType: "enterprise", zoneId, role: "owner" }] },
+      actor: {
+        userId: user.id,
+        memberships: [{ organisationId: orgId, orgType: "enterprise", zoneId, role: "owner" }],
+      },
     });
     expect(current?.memberships[0]?.organisation.zone.id).toBe(zoneId);
 
@@ -56,7 +69,10 @@ describe("login", () => {
     await expect(unknown).rejects.toMatchObject({ code: "unauthenticated", messageKey: "errors.invalidCredentials" });
     expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
 
-    const failures = await db().auditEvent.findMany({ where: { action: "user.login_failed", ip }, orderBy: { id: "asc" } });
+    const failures = await db().auditEvent.findMany({
+      where: { action: "user.login_failed", ip },
+      orderBy: { id: "asc" },
+    });
     expect(failures.map((f) => [f.actorId, f.entityId, (f.after as { reason: string }).reason])).toEqual([
       [user.id, user.id, "wrong_password"],
       [null, "nobody.here@example.cn", "unknown_email"],
@@ -82,26 +98,38 @@ describe("login", () => {
     const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
     const now = new Date();
     for (let i = 0; i < 5; i++) {
-      await expect(login({ db: db(), email: user.email, password: "wrong-password-123", ip: freshIp(), now })).rejects.toMatchObject({
+      await expect(
+        login({ db: db(), email: user.email, password: "wrong-password-123", ip: freshIp(), now }),
+      ).rejects.toMatchObject({
         messageKey: "errors.invalidCredentials",
       });
     }
     const sixth = login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now });
-    await expect(sixth).rejects.toMatchObject({ code: "rate_limited", messageKey: "errors.rateLimited", params: { minutes: 15 } });
+    await expect(sixth).rejects.toMatchObject({
+      code: "rate_limited",
+      messageKey: "errors.rateLimited",
+      params: { minutes: 15 },
+    });
     expect(await db().auditEvent.count({ where: { action: "user.login_rate_limited", actorId: user.id } })).toBe(1);
     // After the window, the right password works again and clears the per-email count.
     const later = new Date(now.getTime() + 15 * 60_000 + 1);
-    await expect(login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: later })).resolves.toHaveProperty("token");
+    await expect(
+      login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: later }),
+    ).resolves.toHaveProperty("token");
   });
 
   it("limits one IP to 20 attempts across emails", async () => {
     const ip = freshIp();
     for (let i = 0; i < 20; i++) {
-      await expect(login({ db: db(), email: `spray.${i}@example.cn`, password: "wrong-password-123", ip })).rejects.toMatchObject({
+      await expect(
+        login({ db: db(), email: `spray.${i}@example.cn`, password: "wrong-password-123", ip }),
+      ).rejects.toMatchObject({
         messageKey: "errors.invalidCredentials",
       });
     }
-    await expect(login({ db: db(), email: "spray.21@example.cn", password: "wrong-password-123", ip })).rejects.toMatchObject({
+    await expect(
+      login({ db: db(), email: "spray.21@example.cn", password: "wrong-password-123", ip }),
+    ).rejects.toMatchObject({
       code: "rate_limited",
     });
   });
@@ -124,7 +152,13 @@ describe("sessions", () => {
   it("renew at most once a day", async () => {
     const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
     const start = new Date("2026-11-02T08:00:00Z");
-    const { token, expiresAt } = await login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: start });
+    const { token, expiresAt } = await login({
+      db: db(),
+      email: user.email,
+      password: user.password,
+      ip: freshIp(),
+      now: start,
+    });
     const seen = await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 12 * 3_600_000) });
     expect(seen?.session.expiresAt).toEqual(expiresAt);
     const nextDay = new Date(start.getTime() + DAY + 1000);
@@ -163,9 +197,21 @@ describe("consumeRateLimit", () => {
     const key = `test:window:${Date.now()}`;
     const t0 = new Date("2026-11-03T00:00:00Z");
     await consumeRateLimit({ db: db(), key, limit: 1, windowMs: 60_000, now: t0 });
-    const second = await consumeRateLimit({ db: db(), key, limit: 1, windowMs: 60_000, now: new Date(t0.getTime() + 30_000) });
+    const second = await consumeRateLimit({
+      db: db(),
+      key,
+      limit: 1,
+      windowMs: 60_000,
+      now: new Date(t0.getTime() + 30_000),
+    });
     expect(second).toMatchObject({ allowed: false, count: 2, retryAfterMs: 30_000 });
-    const third = await consumeRateLimit({ db: db(), key, limit: 1, windowMs: 60_000, now: new Date(t0.getTime() + 60_000) });
+    const third = await consumeRateLimit({
+      db: db(),
+      key,
+      limit: 1,
+      windowMs: 60_000,
+      now: new Date(t0.getTime() + 60_000),
+    });
     expect(third).toMatchObject({ allowed: true, count: 1, retryAfterMs: 60_000 });
   });
 });

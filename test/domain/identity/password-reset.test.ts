@@ -43,10 +43,17 @@ describe("password reset", () => {
     const user = await createUser({ db: db(), locale: "en", memberships: [{ organisationId: orgId }] });
     const session = await login({ db: db(), email: user.email, password: user.password, ip: "203.0.113.1" });
 
-    await expect(requestPasswordReset({ db: db(), email: user.email.toUpperCase(), ip: "203.0.113.1" })).resolves.toBeUndefined();
+    await expect(
+      requestPasswordReset({ db: db(), email: user.email.toUpperCase(), ip: "203.0.113.1" }),
+    ).resolves.toBeUndefined();
     const [mail, ...more] = await mailsTo(user.email);
     expect(more).toHaveLength(0);
-    expect(mail).toMatchObject({ to: user.email, template: "password-reset", locale: "en", params: { name: user.name } });
+    expect(mail).toMatchObject({
+      to: user.email,
+      template: "password-reset",
+      locale: "en",
+      params: { name: user.name },
+    });
     expect(Object.values(mail!.params).every((v) => typeof v === "string")).toBe(true);
     const token = tokenFrom(mail!);
     const stored = await db().passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
@@ -54,22 +61,32 @@ describe("password reset", () => {
     expect(Math.abs(stored.expiresAt.getTime() - Date.now() - 3_600_000)).toBeLessThan(60_000);
     expect(await db().passwordResetToken.count({ where: { tokenHash: token } })).toBe(0);
 
-    await expect(resetPassword({ db: db(), token, newPassword: "short" })).rejects.toMatchObject({ messageKey: "errors.passwordTooShort" });
-    await expect(resetPassword({ db: db(), token, newPassword: "新的昆明密码2026年" })).resolves.toEqual({ userId: user.id });
+    await expect(resetPassword({ db: db(), token, newPassword: "short" })).rejects.toMatchObject({
+      messageKey: "errors.passwordTooShort",
+    });
+    await expect(resetPassword({ db: db(), token, newPassword: "新的昆明密码2026年" })).resolves.toEqual({
+      userId: user.id,
+    });
 
     expect(await getSessionUser({ db: db(), token: session.token })).toBeNull();
     expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
-    await expect(login({ db: db(), email: user.email, password: user.password, ip: "203.0.113.2" })).rejects.toMatchObject({
+    await expect(
+      login({ db: db(), email: user.email, password: user.password, ip: "203.0.113.2" }),
+    ).rejects.toMatchObject({
       messageKey: "errors.invalidCredentials",
     });
-    await expect(login({ db: db(), email: user.email, password: "新的昆明密码2026年", ip: "203.0.113.2" })).resolves.toHaveProperty("token");
+    await expect(
+      login({ db: db(), email: user.email, password: "新的昆明密码2026年", ip: "203.0.113.2" }),
+    ).resolves.toHaveProperty("token");
 
     // one time only
     await expect(resetPassword({ db: db(), token, newPassword: "再来一次的新密码2026" })).rejects.toMatchObject({
       code: "bad_request",
       messageKey: "errors.resetTokenInvalid",
     });
-    const audit = await db().auditEvent.findMany({ where: { entityId: user.id, action: { startsWith: "user.password_reset" } } });
+    const audit = await db().auditEvent.findMany({
+      where: { entityId: user.id, action: { startsWith: "user.password_reset" } },
+    });
     expect(audit.map((a) => a.action).sort()).toEqual(["user.password_reset", "user.password_reset_requested"]);
     const text = JSON.stringify(audit.map((a) => [a.before, a.after]));
     expect(text).not.toContain(token);
@@ -82,15 +99,21 @@ describe("password reset", () => {
     await requestPasswordReset({ db: db(), email: user.email, ip: "203.0.113.3", now: twoHoursAgo });
     const [mail] = await mailsTo(user.email);
     expect(mail?.locale).toBe("zh-CN");
-    await expect(resetPassword({ db: db(), token: tokenFrom(mail!), newPassword: "过期之后的新密码2026" })).rejects.toMatchObject({
+    await expect(
+      resetPassword({ db: db(), token: tokenFrom(mail!), newPassword: "过期之后的新密码2026" }),
+    ).rejects.toMatchObject({
       messageKey: "errors.resetTokenExpired",
     });
-    await expect(login({ db: db(), email: user.email, password: user.password, ip: "203.0.113.3" })).resolves.toHaveProperty("token");
+    await expect(
+      login({ db: db(), email: user.email, password: user.password, ip: "203.0.113.3" }),
+    ).resolves.toHaveProperty("token");
   });
 
   it("answers an unknown email exactly like a known one, and queues nothing", async () => {
     const before = await db().outboxJob.count();
-    await expect(requestPasswordReset({ db: db(), email: "nobody@example.cn", ip: "203.0.113.4" })).resolves.toBeUndefined();
+    await expect(
+      requestPasswordReset({ db: db(), email: "nobody@example.cn", ip: "203.0.113.4" }),
+    ).resolves.toBeUndefined();
     expect(await db().outboxJob.count()).toBe(before);
     expect(await db().passwordResetToken.count({ where: { user: { email: "nobody@example.cn" } } })).toBe(0);
   });
@@ -102,7 +125,9 @@ describe("password reset", () => {
     await requestPasswordReset({ db: db(), email: user.email, ip });
     const [first, second] = (await mailsTo(user.email)).map(tokenFrom);
     await resetPassword({ db: db(), token: second!, newPassword: "第二封邮件里的密码2026" });
-    await expect(resetPassword({ db: db(), token: first!, newPassword: "第一封邮件里的密码2026" })).rejects.toMatchObject({
+    await expect(
+      resetPassword({ db: db(), token: first!, newPassword: "第一封邮件里的密码2026" }),
+    ).rejects.toMatchObject({
       messageKey: "errors.resetTokenInvalid",
     });
     await requestPasswordReset({ db: db(), email: user.email, ip });
