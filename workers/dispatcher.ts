@@ -78,6 +78,11 @@ export interface StartJobRunnerOptions {
   tuning?: Partial<RunnerTuning>;
   /** Clock, for tests. */
   now?: () => Date;
+  /**
+   * BullMQ mode only: false runs the dispatcher without a worker (a web process that leaves the
+   * jobs to `npm run worker`). Default true. In-process mode always runs its jobs.
+   */
+  runWorker?: boolean;
 }
 
 export interface JobRunner {
@@ -301,12 +306,15 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
     await markOutboxJobDone(db, { id, attempt, now: shared.now() });
   };
 
-  const worker = new Worker<OutboxJobData | ScheduledJobData>(tuning.queueName, processor, {
-    connection: workerConnection,
-    prefix: tuning.prefix,
-    concurrency: tuning.concurrency,
-  });
-  worker.on("error", onRedisError);
+  const worker =
+    shared.runWorker === false
+      ? undefined
+      : new Worker<OutboxJobData | ScheduledJobData>(tuning.queueName, processor, {
+          connection: workerConnection,
+          prefix: tuning.prefix,
+          concurrency: tuning.concurrency,
+        });
+  worker?.on("error", onRedisError);
 
   const handOff = async (rows: ClaimedOutboxJob[]) => {
     const jobs = rows.map((row) => ({
@@ -358,7 +366,7 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
   } catch (error) {
     log.warn({ err: errorMessage(error) }, "could not register job schedulers now; they are registered at the next start");
   }
-  log.info({ mode: "bullmq", queue: tuning.queueName, jobs: shared.registry.names() }, "job runner started");
+  log.info({ mode: "bullmq", queue: tuning.queueName, worker: Boolean(worker), jobs: shared.registry.names() }, "job runner started");
 
   return {
     mode: "bullmq",
@@ -366,10 +374,10 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
     async stop() {
       await loop.stop();
       // A graceful close waits for running jobs, but never returns while Redis is unreachable.
-      if (workerConnection.status === "ready") await worker.close();
+      if (workerConnection.status === "ready") await worker?.close();
       else {
         workerConnection.disconnect();
-        await worker.close(true);
+        await worker?.close(true);
       }
       await queue.close();
       queueConnection.disconnect();
