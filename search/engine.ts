@@ -79,6 +79,7 @@ export const highlightMarkers = { start: MARK_START, end: MARK_END } as const;
 /** Turns text with marker characters around matches into escaped HTML with <mark> tags. */
 export function markersToHtml(text: string): string {
   return text
+    .replaceAll(`${MARK_END}${MARK_START}`, "") // adjacent matches read as one: <mark>正极材料</mark>
     .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
     .replaceAll(MARK_START, "<mark>")
     .replaceAll(MARK_END, "</mark>");
