@@ -84,6 +84,11 @@ interface Prepared {
   specs: Map<string, AccountSpec>;
 }
 
+/** Validates one transaction as submitTransactions would (throws the same AppError). */
+export function validateTransaction(input: TransactionInput): void {
+  prepare(input);
+}
+
 function prepare(input: TransactionInput): Prepared {
   const key = validateIdempotencyKey(input.idempotencyKey);
   if (!isTransactionCode(input.code)) throw invalid("code", { code: String(input.code) });

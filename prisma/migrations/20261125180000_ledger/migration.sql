@@ -153,6 +153,7 @@ CREATE TRIGGER "LedgerReconciliationRun_append_only" BEFORE UPDATE OR DELETE ON 
 CREATE FUNCTION ledger_submit(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     v_txs jsonb := p_batch->'txs';
+    v_a text[]; v_t text[]; v_s text[]; v_f text[];
     a_id bigint[]; a_addr text[]; a_flag int[];
     a_dp bigint[]; a_cp bigint[]; a_dq bigint[]; a_cq bigint[]; a_ch boolean[];
     n_a int;
@@ -166,12 +167,17 @@ DECLARE
     i int; j int; k int; d int; c int; amt bigint; pe boolean; failed int;
 BEGIN
     -- Accounts of known kinds are created on first use.
+    SELECT array_agg(x->>'a'), array_agg(x->>'t'), array_agg(x->>'s'), array_agg(x->>'f')
+    INTO v_a, v_t, v_s, v_f
+    FROM jsonb_array_elements(p_batch->'accounts') x;
     INSERT INTO "LedgerAccount" ("address", "type", "normalSide", "flags")
-    SELECT x->>'a', (x->>'t')::"LedgerAccountType", (x->>'s')::"LedgerSide", (x->>'f')::"LedgerAccountFlags"
-    FROM jsonb_array_elements(p_batch->'accounts') x
-    WHERE NOT EXISTS (SELECT 1 FROM "LedgerAccount" e WHERE e."address" = x->>'a')
+    SELECT u.a, u.t::"LedgerAccountType", u.s::"LedgerSide", u.f::"LedgerAccountFlags"
+    FROM unnest(v_a, v_t, v_s, v_f) u(a, t, s, f)
+    WHERE NOT EXISTS (SELECT 1 FROM "LedgerAccount" e WHERE e."address" = u.a)
     ON CONFLICT ("address") DO NOTHING;
 
+    -- Lock every account the batch touches, in id order (so concurrent calls cannot deadlock),
+    -- and read its totals once.
     SELECT count(*)::int,
            array_agg(s."id" ORDER BY s."id"), array_agg(s."address" ORDER BY s."id"),
            array_agg(CASE s."flags" WHEN 'debits_must_not_exceed_credits' THEN 1 WHEN 'credits_must_not_exceed_debits' THEN 2 ELSE 0 END ORDER BY s."id"),
@@ -180,7 +186,7 @@ BEGIN
     INTO n_a, a_id, a_addr, a_flag, a_dp, a_cp, a_dq, a_cq
     FROM (SELECT a."id", a."address", a."flags", a."debitsPosted", a."creditsPosted", a."debitsPending", a."creditsPending"
           FROM "LedgerAccount" a
-          WHERE a."address" IN (SELECT x->>'a' FROM jsonb_array_elements(p_batch->'accounts') x)
+          WHERE a."address" = ANY(v_a)
           ORDER BY a."id"
           FOR NO KEY UPDATE) s;
     a_ch := array_fill(false, ARRAY[greatest(n_a, 1)]);
@@ -201,7 +207,9 @@ BEGIN
            array_agg(coalesce(e."id", 0) ORDER BY t.ord)
     INTO n_tx, n_expected, t_pe, t_status, t_id
     FROM jsonb_array_elements(v_txs) WITH ORDINALITY t(v, ord)
-    LEFT JOIN "LedgerTransaction" e ON e."idempotencyKey" = t.v->>'k';
+    LEFT JOIN (SELECT x."id", x."inputHash", x."idempotencyKey" FROM "LedgerTransaction" x
+               WHERE x."idempotencyKey" = ANY(ARRAY(SELECT y->>'k' FROM jsonb_array_elements(v_txs) y))) e
+           ON e."idempotencyKey" = t.v->>'k';
 
     IF n_tx = 0 THEN
         RETURN '[]'::jsonb;

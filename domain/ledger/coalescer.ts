@@ -1,0 +1,62 @@
+import type { LedgerSql } from "./sql.ts";
+import { submitTransactions, validateTransaction, type SubmitResult, type TransactionInput } from "./submit.ts";
+
+export interface LedgerCoalescer {
+  /** Commits one transaction; resolves with its own result, exactly as submitTransactions would. */
+  submit(input: TransactionInput): Promise<SubmitResult>;
+  /** Waits until everything submitted so far is answered. */
+  drain(): Promise<void>;
+}
+
+/**
+ * Group commit for the ledger, as TigerBeetle does it: transactions submitted concurrently (many
+ * requests, many jobs) are gathered into one ledger_submit call, so N callers share one database
+ * round trip and one WAL flush instead of paying for N. Nothing waits on a timer: a transaction
+ * that arrives while fewer than `maxInFlight` calls are running goes out at once; the rest gather
+ * behind them, up to `maxBatch` per call. Each transaction keeps its own result (a failure of one
+ * does not fail its neighbours) and its own idempotency key. For use outside a caller's database
+ * transaction (its `sql` is a pool): workers, bulk jobs, the benchmark.
+ */
+export function createLedgerCoalescer(options: { sql: LedgerSql; maxBatch?: number; maxInFlight?: number }): LedgerCoalescer {
+  const maxBatch = options.maxBatch ?? 1000;
+  const maxInFlight = options.maxInFlight ?? 4;
+  const queue: { input: TransactionInput; resolve: (r: SubmitResult) => void; reject: (e: unknown) => void }[] = [];
+  let inFlight = 0;
+  let idle: (() => void)[] = [];
+
+  function pump() {
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      inFlight++;
+      submitTransactions({ db: options.sql, transactions: batch.map((b) => b.input) })
+        .then(
+          (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
+          (error: unknown) => batch.forEach((b) => b.reject(error)),
+        )
+        .finally(() => {
+          inFlight--;
+          pump();
+          if (inFlight === 0 && queue.length === 0) {
+            const waiting = idle;
+            idle = [];
+            waiting.forEach((w) => w());
+          }
+        });
+    }
+  }
+
+  return {
+    submit(input) {
+      // Invalid input fails its own caller here, never the batch it would have joined.
+      validateTransaction(input);
+      return new Promise<SubmitResult>((resolve, reject) => {
+        queue.push({ input, resolve, reject });
+        pump();
+      });
+    },
+    drain() {
+      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idle.push(resolve));
+    },
+  };
+}
