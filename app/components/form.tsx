@@ -4,6 +4,7 @@ import { useT } from "../utils/i18n.tsx";
 export interface FailureLike {
   formError?: { key: string; params?: Record<string, string | number> };
   fieldErrors?: Record<string, string>;
+  fieldParams?: Record<string, string | number>;
   values?: Record<string, unknown>;
 }
 
@@ -56,7 +57,7 @@ export function Field(props: {
       ) : null}
       {errorKey ? (
         <span id={`${id}-error`} className="error">
-          {t(errorKey)}
+          {t(errorKey, props.failure?.fieldParams)}
         </span>
       ) : null}
     </div>

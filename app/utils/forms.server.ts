@@ -9,6 +9,8 @@ export interface FormFailure {
   ok: false;
   formError?: { key: string; params?: Record<string, string | number> };
   fieldErrors: Record<string, string>;
+  /** Placeholders for the field messages (a domain error names one field). */
+  fieldParams?: Record<string, string | number>;
   values: Record<string, unknown>;
 }
 
@@ -48,8 +50,16 @@ export function failureResponse(failure: FormFailure, status = 400): Response {
 export function appErrorResponse(error: unknown, values: Record<string, unknown>): Response {
   if (!isAppError(error)) throw error;
   if (error.code === "forbidden") throw Response.json({ permission: error.params.permission }, { status: 403 });
+  const onAField = Object.keys(error.fieldErrors).length > 0;
   return failureResponse(
-    { ok: false, formError: { key: error.messageKey, params: error.params }, fieldErrors: error.fieldErrors, values },
+    {
+      ok: false,
+      // A message tied to a field is shown next to it; the top of the form only says to look.
+      formError: onAField ? { key: "form.fixErrors" } : { key: error.messageKey, params: error.params },
+      fieldErrors: error.fieldErrors,
+      fieldParams: error.params,
+      values,
+    },
     error.status,
   );
 }

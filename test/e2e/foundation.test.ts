@@ -1,0 +1,168 @@
+import fs from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateCreditCode } from "#domain/identity/credit-code.ts";
+import { DEMO_PASSWORD, DEMO_USERS } from "../../prisma/seed.ts";
+import { startApp, type RunningApp } from "./support/app.ts";
+import { CHROMIUM_PATH, launchBrowser, logIn, newContext, screenshot, step, visible, visibleText } from "./support/browser.ts";
+
+const hasChromium = fs.existsSync(CHROMIUM_PATH);
+if (!hasChromium) console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
+
+describe.skipIf(!hasChromium)("the platform in Chromium", () => {
+  let app: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  async function withPage<T>(run: (page: Page) => Promise<T>): Promise<T> {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    try {
+      return await run(page);
+    } finally {
+      await context.close();
+    }
+  }
+
+  it("serves the home page in Chinese with seeded figures, and /healthz", async () => {
+    await withPage(async (page) => {
+      await step(page, "home", async () => {
+        const response = await page.goto(app.baseUrl);
+        expect(response?.status()).toBe(200);
+        expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+        expect(response?.headers()["x-powered-by"]).toBeUndefined();
+        await expect(page.locator("h1").innerText()).resolves.toContain("关键技术难题");
+        await expect(page.locator("body").innerText()).resolves.toContain("揭榜挂帅");
+        // Three zones and the demo organisations are counted from the database.
+        await expect(page.locator(".stat").first().innerText()).resolves.toMatch(/^3\s/);
+        await screenshot(page, "home-zh");
+      });
+    });
+    const health = await fetch(`${app.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, checks: { database: { ok: true } } });
+  });
+
+  for (const demo of DEMO_USERS) {
+    it(`logs in as ${demo.email} and shows the ${demo.dashboard} dashboard`, async () => {
+      await withPage(async (page) => {
+        await step(page, `login-${demo.dashboard}`, async () => {
+          await logIn(page, app.baseUrl, demo.email, DEMO_PASSWORD);
+          expect(new URL(page.url()).pathname).toBe("/dashboard");
+          await visible(page.locator(`[data-dashboard="${demo.dashboard}"]`));
+          await screenshot(page, `dashboard-${demo.dashboard}`);
+        });
+      });
+    });
+  }
+
+  it("switches to English and back, keeping the page", async () => {
+    await withPage(async (page) => {
+      await step(page, "language", async () => {
+        await page.goto(`${app.baseUrl}/login`);
+        await page.getByRole("button", { name: "English" }).click();
+        await visible(page.locator("h1", { hasText: "Log in" }));
+        expect(new URL(page.url()).pathname).toBe("/login");
+        await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+        await screenshot(page, "login-en");
+        await page.getByRole("button", { name: "中文" }).click();
+        await visible(page.locator("h1", { hasText: "登录" }));
+      });
+    });
+  });
+
+  it("signs up a new enterprise and lands on its dashboard", async () => {
+    await withPage(async (page) => {
+      await step(page, "signup", async () => {
+        await page.goto(`${app.baseUrl}/signup`);
+        await page.getByLabel("姓名").fill("孙立新");
+        await page.getByLabel("邮箱").fill("sun.lixin@example.cn");
+        await page.getByLabel("密码", { exact: true }).fill("short");
+        await page.getByLabel("单位名称").fill("云南澄江光电子科技有限公司");
+        await page.getByLabel("统一社会信用代码").fill("91530100MA6K0000X0");
+        await page.getByRole("button", { name: "注册" }).click();
+        // Bad input: a clear message next to the field, nothing created.
+        await expect(visibleText(page.locator("#field-password-error"))).resolves.toContain("10");
+        await screenshot(page, "signup-errors");
+        await page.getByLabel("密码", { exact: true }).fill("澄江光电2026安全口令");
+        await page.getByRole("button", { name: "注册" }).click();
+        await expect(visibleText(page.locator("#field-creditCode-error"))).resolves.toContain("统一社会信用代码");
+        await page.getByLabel("密码", { exact: true }).fill("澄江光电2026安全口令");
+        await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
+        await Promise.all([page.waitForURL(`${app.baseUrl}/dashboard`), page.getByRole("button", { name: "注册" }).click()]);
+        await visible(page.locator('[data-dashboard="enterprise"]'));
+        await expect(page.locator("body").innerText()).resolves.toContain("云南澄江光电子科技有限公司");
+      });
+    });
+  });
+
+  it("resets a password through the dev mailbox", async () => {
+    const email = "keyan@demo.jiebang.cn";
+    const newPassword = "新的科研口令-2026-春城";
+    await withPage(async (page) => {
+      await step(page, "reset", async () => {
+        await page.goto(`${app.baseUrl}/forgot-password`);
+        await page.getByLabel("邮箱").fill(email);
+        await page.getByRole("button", { name: "发送重置邮件" }).click();
+        await expect(visibleText(page.getByRole("status"))).resolves.toContain("重置邮件");
+        // The mail job runs in-process; wait for the message to reach the dev mailbox.
+        let link: string | null = null;
+        for (let i = 0; i < 40 && !link; i++) {
+          await page.goto(`${app.baseUrl}/dev/mailbox?to=${encodeURIComponent(email)}`);
+          link = await page.locator('a[href*="/reset-password?token="]').first().getAttribute("href", { timeout: 500 }).catch(() => null);
+          if (!link) await page.waitForTimeout(250);
+        }
+        expect(link, "a reset link in the dev mailbox").toBeTruthy();
+        await page.goto(link!);
+        await page.getByLabel("新密码", { exact: true }).fill(newPassword);
+        await page.getByLabel("再次输入新密码").fill(newPassword);
+        await Promise.all([page.waitForURL(/\/login\?reset=1/), page.getByRole("button", { name: "重置密码" }).click()]);
+        await logIn(page, app.baseUrl, email, newPassword);
+        await visible(page.locator('[data-dashboard="researcher"]'));
+        // The link is one-time: using it again is refused with a message.
+        await page.goto(link!);
+        await page.getByLabel("新密码", { exact: true }).fill("另一个口令-2026-再试");
+        await page.getByLabel("再次输入新密码").fill("另一个口令-2026-再试");
+        await page.getByRole("button", { name: "重置密码" }).click();
+        await expect(visibleText(page.getByRole("alert"))).resolves.toContain("链接");
+      });
+    });
+  });
+
+  it("shows a 403 page naming the missing permission", async () => {
+    await withPage(async (page) => {
+      await step(page, "forbidden", async () => {
+        await logIn(page, app.baseUrl, "qiye@demo.jiebang.cn", DEMO_PASSWORD);
+        const response = await page.goto(`${app.baseUrl}/admin/jobs`);
+        expect(response?.status()).toBe(403);
+        await visible(page.locator("h1", { hasText: "没有权限" }));
+        await expect(page.locator("body").innerText()).resolves.toContain("read:jobs:any");
+        await screenshot(page, "forbidden");
+      });
+    });
+  });
+
+  it("refuses a form post without its CSRF token and a cross-site post", async () => {
+    const noToken = await fetch(`${app.baseUrl}/login`, {
+      method: "POST",
+      body: new URLSearchParams({ email: "qiye@demo.jiebang.cn", password: DEMO_PASSWORD }),
+      redirect: "manual",
+    });
+    expect(noToken.status).toBe(403);
+    const crossSite = await fetch(`${app.baseUrl}/login`, {
+      method: "POST",
+      headers: { Origin: "https://evil.example" },
+      body: new URLSearchParams({ email: "x", password: "y" }),
+      redirect: "manual",
+    });
+    expect(crossSite.status).toBe(403);
+  });
+});
