@@ -57,73 +57,73 @@ export interface SessionUser {
  * The user behind a session cookie, or null when the token is unknown or expired (an expired
  * row is deleted). Renews the expiry to 30 days from now at most once a day.
  */
-export async function getSessionUser(options: { db: Db; token: string; now?: Date }): Promise<SessionUser | null> {
+export async function getSessionUser(options: { db: DbOrTx; token: string; now?: Date }): Promise<SessionUser | null> {
   const { db, token } = options;
   if (!token) return null;
   const now = options.now ?? new Date();
   const id = hashToken(token);
-  return db.$transaction(async (tx) => {
-    const session = await tx.session.findUnique({
-      where: { id },
-      select: {
-        id: true,
-        csrfSecret: true,
-        expiresAt: true,
-        user: {
-          select: {
-            id: true,
-            email: true,
-            name: true,
-            locale: true,
-            brokerCredentialNo: true,
-            roles: { select: { role: true }, orderBy: { role: "asc" } },
-            memberships: {
-              orderBy: { createdAt: "asc" },
-              select: {
-                role: true,
-                organisation: {
-                  select: {
-                    id: true,
-                    name: true,
-                    type: true,
-                    referenceCode: true,
-                    zone: { select: { id: true, code: true, nameZh: true, nameEn: true } },
-                  },
+  // Runs on every request: one read, and a write only when expired or due for renewal (no
+  // transaction needed: each write is a single statement and both are idempotent).
+  const session = await db.session.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      csrfSecret: true,
+      expiresAt: true,
+      user: {
+        select: {
+          id: true,
+          email: true,
+          name: true,
+          locale: true,
+          brokerCredentialNo: true,
+          roles: { select: { role: true }, orderBy: { role: "asc" } },
+          memberships: {
+            orderBy: { createdAt: "asc" },
+            select: {
+              role: true,
+              organisation: {
+                select: {
+                  id: true,
+                  name: true,
+                  type: true,
+                  referenceCode: true,
+                  zone: { select: { id: true, code: true, nameZh: true, nameEn: true } },
                 },
               },
             },
           },
         },
       },
-    });
-    if (!session) return null;
-    if (session.expiresAt <= now) {
-      await tx.session.deleteMany({ where: { id } });
-      return null;
-    }
-    let expiresAt = session.expiresAt;
-    if (expiresAt.getTime() - now.getTime() < SESSION_TTL_MS - RENEW_AFTER_MS) {
-      expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-      await tx.session.update({ where: { id }, data: { expiresAt } });
-    }
-    const { roles, memberships, ...user } = session.user;
-    return {
-      user,
-      roles: roles.map((r) => r.role),
-      memberships,
-      session: { id: session.id, csrfSecret: session.csrfSecret, expiresAt },
-      actor: {
-        userId: user.id,
-        roles: roles.map((r) => r.role),
-        memberships: memberships.map((m) => ({
-          organisationId: m.organisation.id,
-          orgType: m.organisation.type,
-          zoneId: m.organisation.zone.id,
-          role: m.role,
-        })),
-      },
-    };
+    },
   });
+  if (!session) return null;
+  if (session.expiresAt <= now) {
+    await db.session.deleteMany({ where: { id } });
+    return null;
+  }
+  let expiresAt = session.expiresAt;
+  if (expiresAt.getTime() - now.getTime() < SESSION_TTL_MS - RENEW_AFTER_MS) {
+    expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+    await db.session.updateMany({ where: { id }, data: { expiresAt } });
+  }
+  const { roles, memberships, ...user } = session.user;
+  return {
+    user,
+    roles: roles.map((r) => r.role),
+    memberships,
+    session: { id: session.id, csrfSecret: session.csrfSecret, expiresAt },
+    actor: {
+      userId: user.id,
+      roles: roles.map((r) => r.role),
+      memberships: memberships.map((m) => ({
+        organisationId: m.organisation.id,
+        orgType: m.organisation.type,
+        zoneId: m.organisation.zone.id,
+        role: m.role,
+      })),
+    },
+  };
 }
 
 /** Ends the session of this token (no error when it is already gone). */
