@@ -106,13 +106,20 @@ export function createEmbeddedSearchEngine(): SearchEngine {
         const hit: SearchHit<D> = { document: candidate.document as D };
         if (query.highlight?.length) {
           hit.highlight = Object.fromEntries(
-            query.highlight.map((attribute) => [attribute, markersToHtml(markTerms(textOf(candidate.document[attribute]), candidate.terms))]),
+            query.highlight.map((attribute) => [
+              attribute,
+              markersToHtml(markTerms(textOf(candidate.document[attribute]), candidate.terms)),
+            ]),
           );
         }
         return hit;
       });
       const result: SearchResult<D> = { hits, total: matching.length, offset, limit };
-      if (query.facets?.length) result.facets = countFacets(matching.map((m) => m.document), query.facets);
+      if (query.facets?.length)
+        result.facets = countFacets(
+          matching.map((m) => m.document),
+          query.facets,
+        );
       return result;
     },
 
@@ -175,7 +182,8 @@ function compareValues(a: unknown, b: unknown): number {
   const missingA = a === undefined || a === null;
   const missingB = b === undefined || b === null;
   if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
-  if ((typeof a === "number" || typeof a === "bigint") && (typeof b === "number" || typeof b === "bigint")) return a < b ? -1 : a > b ? 1 : 0;
+  if ((typeof a === "number" || typeof a === "bigint") && (typeof b === "number" || typeof b === "bigint"))
+    return a < b ? -1 : a > b ? 1 : 0;
   const left = String(a);
   const right = String(b);
   return left < right ? -1 : left > right ? 1 : 0;
@@ -187,7 +195,11 @@ function countFacets(documents: SearchDocument[], attributes: string[]): Record<
     const counts: Record<string, number> = {};
     for (const document of documents) {
       const value = document[attribute];
-      const values = Array.isArray(value) ? new Set(value.map(String)) : value === undefined || value === null ? [] : [String(value)];
+      const values = Array.isArray(value)
+        ? new Set(value.map(String))
+        : value === undefined || value === null
+          ? []
+          : [String(value)];
       for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
     }
     facets[attribute] = counts;
@@ -202,5 +214,8 @@ function markTerms(text: string, terms: string[]): string {
     .sort((a, b) => b.length - a.length)
     .map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
     .join("|");
-  return text.replace(new RegExp(pattern, "giu"), (match) => `${highlightMarkers.start}${match}${highlightMarkers.end}`);
+  return text.replace(
+    new RegExp(pattern, "giu"),
+    (match) => `${highlightMarkers.start}${match}${highlightMarkers.end}`,
+  );
 }

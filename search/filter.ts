@@ -18,7 +18,8 @@ export function parseFilter(filter: string | undefined, filterable: readonly str
     throw new AppError("bad_request", "errors.searchFilterInvalid", { params: { filter, reason: why } });
   };
   const peek = () => tokens[position];
-  const isKeyword = (token: Token | undefined, keyword: string) => token?.kind === "word" && token.text.toUpperCase() === keyword;
+  const isKeyword = (token: Token | undefined, keyword: string) =>
+    token?.kind === "word" && token.text.toUpperCase() === keyword;
   const expectPunct = (text: string) => {
     const token = tokens[position++];
     if (token?.kind !== "punct" || token.text !== text) fail(`expected ${text}`);
@@ -83,10 +84,12 @@ export function parseFilter(filter: string | undefined, filterable: readonly str
         else break;
       }
       expectPunct("]");
-      const test = (doc: Record<string, unknown>) => values.some((v) => anyValue(doc[attribute], (d) => compare(d, v) === 0));
+      const test = (doc: Record<string, unknown>) =>
+        values.some((v) => anyValue(doc[attribute], (d) => compare(d, v) === 0));
       return negate ? (doc) => !test(doc) : test;
     }
-    if (next.kind !== "punct" || !["=", "!=", ">", ">=", "<", "<="].includes(operator)) return fail(`unknown operator ${next.text}`);
+    if (next.kind !== "punct" || !["=", "!=", ">", ">=", "<", "<="].includes(operator))
+      return fail(`unknown operator ${next.text}`);
     const operand = value();
     switch (operator) {
       case "=":
@@ -149,7 +152,10 @@ function tokenize(filter: string): Token[] {
         text += filter[i];
         i++;
       }
-      if (i >= filter.length) throw new AppError("bad_request", "errors.searchFilterInvalid", { params: { filter, reason: "unclosed quote" } });
+      if (i >= filter.length)
+        throw new AppError("bad_request", "errors.searchFilterInvalid", {
+          params: { filter, reason: "unclosed quote" },
+        });
       i++;
       tokens.push({ kind: "string", text });
     } else if (filter.startsWith(">=", i) || filter.startsWith("<=", i) || filter.startsWith("!=", i)) {
@@ -161,7 +167,10 @@ function tokenize(filter: string): Token[] {
     } else {
       let text = "";
       while (i < filter.length && !/[\s()[\],=<>!"']/.test(filter[i]!)) text += filter[i++];
-      if (text === "") throw new AppError("bad_request", "errors.searchFilterInvalid", { params: { filter, reason: `unexpected ${c}` } });
+      if (text === "")
+        throw new AppError("bad_request", "errors.searchFilterInvalid", {
+          params: { filter, reason: `unexpected ${c}` },
+        });
       tokens.push({ kind: "word", text });
     }
   }

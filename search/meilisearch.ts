@@ -67,14 +67,20 @@ export function createMeilisearchEngine(options: MeilisearchEngineOptions): Sear
         ...(query.facets?.length ? { facets: query.facets } : {}),
         ...(query.sort?.length ? { sort: query.sort } : {}),
         ...(query.highlight?.length
-          ? { attributesToHighlight: query.highlight, highlightPreTag: highlightMarkers.start, highlightPostTag: highlightMarkers.end }
+          ? {
+              attributesToHighlight: query.highlight,
+              highlightPreTag: highlightMarkers.start,
+              highlightPostTag: highlightMarkers.end,
+            }
           : {}),
       });
       const hits: SearchHit<D>[] = response.hits.map((raw) => {
         const { _formatted, ...document } = raw as D & { _formatted?: Record<string, unknown> };
         const hit: SearchHit<D> = { document: document as unknown as D };
         if (query.highlight?.length && _formatted) {
-          hit.highlight = Object.fromEntries(query.highlight.map((attribute) => [attribute, markersToHtml(String(_formatted[attribute] ?? ""))]));
+          hit.highlight = Object.fromEntries(
+            query.highlight.map((attribute) => [attribute, markersToHtml(String(_formatted[attribute] ?? ""))]),
+          );
         }
         return hit;
       });
@@ -86,9 +92,17 @@ export function createMeilisearchEngine(options: MeilisearchEngineOptions): Sear
     async health() {
       try {
         const health = await client.health();
-        return { ok: health.status === "available", engine: "meilisearch", detail: `${options.host}: ${health.status}` };
+        return {
+          ok: health.status === "available",
+          engine: "meilisearch",
+          detail: `${options.host}: ${health.status}`,
+        };
       } catch (error) {
-        return { ok: false, engine: "meilisearch", detail: `${options.host} unreachable: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          ok: false,
+          engine: "meilisearch",
+          detail: `${options.host} unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     },
 
@@ -106,7 +120,11 @@ function jsonSafe(document: SearchDocument): SearchDocument {
   return Object.fromEntries(
     Object.entries(document).map(([key, value]) => [
       key,
-      typeof value === "bigint" ? (value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString()) : value,
+      typeof value === "bigint"
+        ? value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+          ? Number(value)
+          : value.toString()
+        : value,
     ]),
   );
 }

@@ -19,7 +19,13 @@ export function parseCron(pattern: string, timeZone: string): CronPattern {
   const parts = pattern.trim().split(/\s+/);
   if (parts.length !== 5) throw new Error(`Cron pattern "${pattern}" must have five fields`);
   const sets = parts.map((part, i) => parseField(part, FIELDS[i]!, pattern));
-  const [minutes, hours, days, months, weekdays] = sets as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  const [minutes, hours, days, months, weekdays] = sets as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
   if (weekdays.has(7)) weekdays.add(0);
   const dayRestricted = parts[2] !== "*";
   const weekdayRestricted = parts[4] !== "*";
@@ -62,7 +68,8 @@ function parseField(part: string, field: (typeof FIELDS)[number], pattern: strin
       from = Number(match[2]);
       to = match[3] !== undefined ? Number(match[3]) : match[4] ? field.max : from;
     }
-    if (from < field.min || to > field.max || from > to || step < 1) throw new Error(`Cron pattern "${pattern}": ${field.name} out of range`);
+    if (from < field.min || to > field.max || from > to || step < 1)
+      throw new Error(`Cron pattern "${pattern}": ${field.name} out of range`);
     for (let v = from; v <= to; v += step) values.add(v);
   }
   return values;

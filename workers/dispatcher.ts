@@ -180,8 +180,17 @@ function startInProcessRunner(shared: Shared): JobRunner {
     } catch (error) {
       const final = error instanceof PermanentJobError || attempt >= tuning.retry.attempts;
       const retryAt = final ? undefined : new Date(shared.now().getTime() + backoffDelay(tuning.retry, attempt));
-      log.warn({ job: row.name, key, attempt, final, err: errorMessage(error) }, final ? "job failed" : "job failed; will retry");
-      await recordOutboxFailure(db, { id: row.id, attempt, error: errorMessage(error), final, ...(retryAt ? { retryAt } : {}) });
+      log.warn(
+        { job: row.name, key, attempt, final, err: errorMessage(error) },
+        final ? "job failed" : "job failed; will retry",
+      );
+      await recordOutboxFailure(db, {
+        id: row.id,
+        attempt,
+        error: errorMessage(error),
+        final,
+        ...(retryAt ? { retryAt } : {}),
+      });
     }
   };
 
@@ -192,15 +201,23 @@ function startInProcessRunner(shared: Shared): JobRunner {
       const now = shared.now();
       if (now.getTime() - lastStaleCheck >= Math.min(tuning.staleAfterMs, 60_000)) {
         lastStaleCheck = now.getTime();
-        const stale = await findStaleDispatchedJobs(db, { olderThan: new Date(now.getTime() - tuning.staleAfterMs), limit: tuning.batchSize });
-        const released = await releaseDispatchedJobs(db, stale.map((row) => row.id));
+        const stale = await findStaleDispatchedJobs(db, {
+          olderThan: new Date(now.getTime() - tuning.staleAfterMs),
+          limit: tuning.batchSize,
+        });
+        const released = await releaseDispatchedJobs(
+          db,
+          stale.map((row) => row.id),
+        );
         if (released > 0) log.warn({ released }, "outbox rows whose run never finished are due again");
       }
       const free = tuning.concurrency - inFlight.size;
       if (free <= 0) return false;
       const rows = await claimOutboxJobs({ db, limit: Math.min(free, tuning.batchSize), now });
       for (const row of rows) {
-        const running = runRow(row).catch((error: unknown) => log.error({ err: errorMessage(error) }, "could not record a job's outcome"));
+        const running = runRow(row).catch((error: unknown) =>
+          log.error({ err: errorMessage(error) }, "could not record a job's outcome"),
+        );
         inFlight.add(running);
         void running.finally(() => {
           inFlight.delete(running);
@@ -227,7 +244,10 @@ function startInProcessRunner(shared: Shared): JobRunner {
 
 /** Enqueues each schedule's run into the outbox at its minute; several processes enqueue it once. */
 function startInProcessScheduler(shared: Shared) {
-  const compiled = shared.schedules.map((schedule) => ({ schedule, cron: parseCron(schedule.pattern, SCHEDULE_TIME_ZONE) }));
+  const compiled = shared.schedules.map((schedule) => ({
+    schedule,
+    cron: parseCron(schedule.pattern, SCHEDULE_TIME_ZONE),
+  }));
   if (compiled.length === 0) return { stop() {} };
   let lastMinute = Math.floor(shared.now().getTime() / 60_000) - 1;
   const tick = async () => {
@@ -236,7 +256,8 @@ function startInProcessScheduler(shared: Shared) {
     for (let minute = Math.max(lastMinute + 1, currentMinute - 60); minute <= currentMinute; minute++) {
       const fireAt = new Date(minute * 60_000);
       for (const { schedule, cron } of compiled) {
-        if (cron.matches(fireAt)) await enqueueScheduledRun(shared.db, { name: schedule.job, payload: schedule.payload ?? {}, fireAt });
+        if (cron.matches(fireAt))
+          await enqueueScheduledRun(shared.db, { name: schedule.job, payload: schedule.payload ?? {}, fireAt });
       }
     }
     lastMinute = currentMinute;
@@ -298,7 +319,10 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
     } catch (error) {
       const permanent = error instanceof PermanentJobError;
       const final = permanent || attempt >= (job.opts.attempts ?? 1);
-      log.warn({ job: row.name, key, attempt, final, err: errorMessage(error) }, final ? "job failed" : "job failed; BullMQ will retry");
+      log.warn(
+        { job: row.name, key, attempt, final, err: errorMessage(error) },
+        final ? "job failed" : "job failed; BullMQ will retry",
+      );
       await recordOutboxFailure(db, { id, attempt, error: errorMessage(error), final });
       if (permanent) throw new UnrecoverableError(error.message);
       throw error;
@@ -351,7 +375,10 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
 
   /** Rows marked dispatched whose BullMQ job is gone (Redis lost it, or it was removed) go back to pending. */
   const redispatchStale = async (now: Date) => {
-    const stale = await findStaleDispatchedJobs(db, { olderThan: new Date(now.getTime() - tuning.staleAfterMs), limit: tuning.batchSize });
+    const stale = await findStaleDispatchedJobs(db, {
+      olderThan: new Date(now.getTime() - tuning.staleAfterMs),
+      limit: tuning.batchSize,
+    });
     const gone: bigint[] = [];
     for (const row of stale) {
       const job = await withTimeout(queue.getJob(outboxJobId(row.id)), tuning.handOffTimeoutMs, "looking up a job");
@@ -364,9 +391,15 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
   try {
     await syncSchedulers(queue, shared.schedules, tuning.handOffTimeoutMs);
   } catch (error) {
-    log.warn({ err: errorMessage(error) }, "could not register job schedulers now; they are registered at the next start");
+    log.warn(
+      { err: errorMessage(error) },
+      "could not register job schedulers now; they are registered at the next start",
+    );
   }
-  log.info({ mode: "bullmq", queue: tuning.queueName, worker: Boolean(worker), jobs: shared.registry.names() }, "job runner started");
+  log.info(
+    { mode: "bullmq", queue: tuning.queueName, worker: Boolean(worker), jobs: shared.registry.names() },
+    "job runner started",
+  );
 
   return {
     mode: "bullmq",
@@ -395,7 +428,12 @@ async function syncSchedulers(queue: Queue, schedules: JobSchedule[], timeoutMs:
         {
           name: schedule.job,
           data: { scheduleId: schedule.id, payload: schedule.payload ?? {} },
-          opts: { attempts: 3, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+          opts: {
+            attempts: 3,
+            backoff: { type: "exponential", delay: 5_000 },
+            removeOnComplete: { count: 100 },
+            removeOnFail: { count: 100 },
+          },
         },
       ),
       timeoutMs,
@@ -427,4 +465,3 @@ function throttledWarn(log: JobLogger, message: string) {
     log.warn({ err: errorMessage(error) }, message);
   };
 }
-

@@ -74,13 +74,19 @@ export class PermanentJobError extends Error {
 }
 
 /** Looks up the definition and validates the payload; throws PermanentJobError when either fails. */
-export function resolveJob(registry: JobRegistry, name: string, payload: unknown): { definition: JobDefinition; payload: unknown } {
+export function resolveJob(
+  registry: JobRegistry,
+  name: string,
+  payload: unknown,
+): { definition: JobDefinition; payload: unknown } {
   const definition = registry.get(name);
   if (!definition) throw new PermanentJobError(`No job is defined with the name "${name}"`);
   const parsed = definition.payload.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PermanentJobError(`Invalid payload for ${name}: ${issue?.path.join(".") || "payload"}: ${issue?.message ?? "invalid"}`);
+    throw new PermanentJobError(
+      `Invalid payload for ${name}: ${issue?.path.join(".") || "payload"}: ${issue?.message ?? "invalid"}`,
+    );
   }
   return { definition, payload: parsed.data };
 }

@@ -21,7 +21,11 @@ async function main() {
     console.error("npm run worker needs DATABASE_URL; the embedded PGlite database serves only the web process.");
     process.exit(1);
   }
-  const log = pino({ level: env.LOG_LEVEL, base: { service: "jiebang-worker" }, timestamp: pino.stdTimeFunctions.isoTime });
+  const log = pino({
+    level: env.LOG_LEVEL,
+    base: { service: "jiebang-worker" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.PGLITE_DIR) });
   const mail = createMailTransport({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   // The embedded index lives in the web process; a separate worker only talks to Meilisearch.

@@ -26,5 +26,6 @@ export const jobSchedules: JobSchedule[] = [];
 
 export function assertSchedule(schedule: JobSchedule): void {
   assertJobName(schedule.job);
-  if (!/^[A-Za-z0-9._-]+$/.test(schedule.id)) throw new Error(`Schedule id "${schedule.id}" must be letters, digits, '.', '_' or '-'`);
+  if (!/^[A-Za-z0-9._-]+$/.test(schedule.id))
+    throw new Error(`Schedule id "${schedule.id}" must be letters, digits, '.', '_' or '-'`);
 }

@@ -22,7 +22,9 @@ export async function listFailedJobs(options: { db: DbOrTx; limit?: number }): P
 }
 
 /** How many outbox rows are in each status, for the admin page's summary. */
-export async function countJobsByStatus(options: { db: DbOrTx }): Promise<Record<"pending" | "dispatched" | "done" | "failed", number>> {
+export async function countJobsByStatus(options: {
+  db: DbOrTx;
+}): Promise<Record<"pending" | "dispatched" | "done" | "failed", number>> {
   const groups = await options.db.outboxJob.groupBy({ by: ["status"], _count: { _all: true } });
   const counts = { pending: 0, dispatched: 0, done: 0, failed: 0 };
   for (const group of groups) counts[group.status] = group._count._all;
@@ -41,5 +43,7 @@ export async function retryJob(options: { db: DbOrTx; id: bigint; now?: Date }):
   if (count === 1) return;
   const exists = await options.db.outboxJob.findUnique({ where: { id: options.id }, select: { status: true } });
   if (!exists) throw new AppError("not_found", "errors.jobNotFound", { params: { id: options.id.toString() } });
-  throw new AppError("conflict", "errors.jobNotFailed", { params: { id: options.id.toString(), status: exists.status } });
+  throw new AppError("conflict", "errors.jobNotFailed", {
+    params: { id: options.id.toString(), status: exists.status },
+  });
 }

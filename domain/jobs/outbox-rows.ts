@@ -52,7 +52,10 @@ export async function findOutboxJob(db: DbOrTx, id: bigint) {
 }
 
 /** Marks a row done after run number `attempt` succeeded. False if it was already done or failed. */
-export async function markOutboxJobDone(db: DbOrTx, options: { id: bigint; attempt: number; now: Date }): Promise<boolean> {
+export async function markOutboxJobDone(
+  db: DbOrTx,
+  options: { id: bigint; attempt: number; now: Date },
+): Promise<boolean> {
   const { count } = await db.outboxJob.updateMany({
     where: { id: options.id, status: { in: ["pending", "dispatched"] } },
     data: { status: "done", attempts: options.attempt, completedAt: options.now },
@@ -96,7 +99,10 @@ export async function findStaleDispatchedJobs(db: DbOrTx, options: { olderThan: 
 /** Puts stale dispatched rows back to pending so the next pass dispatches them again. */
 export async function releaseDispatchedJobs(db: DbOrTx, ids: bigint[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const { count } = await db.outboxJob.updateMany({ where: { id: { in: ids }, status: "dispatched" }, data: { status: "pending" } });
+  const { count } = await db.outboxJob.updateMany({
+    where: { id: { in: ids }, status: "dispatched" },
+    data: { status: "pending" },
+  });
   return count;
 }
 
@@ -104,10 +110,16 @@ export async function releaseDispatchedJobs(db: DbOrTx, ids: bigint[]): Promise<
  * Enqueues a scheduled run unless one for the same job and fire time exists (several processes
  * may run the in-process scheduler against one PostgreSQL database). The fire time is the row's runAfter.
  */
-export async function enqueueScheduledRun(db: Db, options: { name: string; payload: object; fireAt: Date }): Promise<boolean> {
+export async function enqueueScheduledRun(
+  db: Db,
+  options: { name: string; payload: object; fireAt: Date },
+): Promise<boolean> {
   return db.$transaction(async (tx: Tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`schedule ${options.name}`}))`;
-    const existing = await tx.outboxJob.findFirst({ where: { name: options.name, runAfter: options.fireAt }, select: { id: true } });
+    const existing = await tx.outboxJob.findFirst({
+      where: { name: options.name, runAfter: options.fireAt },
+      select: { id: true },
+    });
     if (existing) return false;
     await tx.outboxJob.create({ data: { name: options.name, payload: options.payload, runAfter: options.fireAt } });
     return true;

@@ -14,7 +14,11 @@ export interface DevMailboxEntry {
  * The mail the platform sent, newest first, for the dev mailbox page (outside production only:
  * the page checks NODE_ENV; this reads whatever was recorded).
  */
-export async function listDevMailbox(options: { db: DbOrTx; to?: string | undefined; limit?: number }): Promise<DevMailboxEntry[]> {
+export async function listDevMailbox(options: {
+  db: DbOrTx;
+  to?: string | undefined;
+  limit?: number;
+}): Promise<DevMailboxEntry[]> {
   return options.db.mailMessage.findMany({
     where: options.to ? { to: { equals: options.to.trim(), mode: "insensitive" } } : {},
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

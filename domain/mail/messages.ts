@@ -13,11 +13,13 @@ export const mailMessages: Record<MailLocale, Record<string, string>> = {
     "mail.greeting": "您好：",
     "mail.greetingNamed": "{name}，您好：",
     "mail.passwordReset.subject": "重置您的揭榜平台密码",
-    "mail.passwordReset.body": "我们收到了重置您账户密码的请求。请在 {expiresInMinutes} 分钟内打开下面的链接设置新密码：",
+    "mail.passwordReset.body":
+      "我们收到了重置您账户密码的请求。请在 {expiresInMinutes} 分钟内打开下面的链接设置新密码：",
     "mail.passwordReset.action": "设置新密码",
     "mail.passwordReset.ignore": "如果这不是您本人的操作，请忽略此邮件，您的密码不会改变。",
     "mail.invitation.subject": "{inviterName} 邀请您加入 {organisationName}",
-    "mail.invitation.body": "{inviterName} 邀请您以成员身份加入揭榜平台上的「{organisationName}」。请在 {expiresInDays} 天内打开下面的链接接受邀请：",
+    "mail.invitation.body":
+      "{inviterName} 邀请您以成员身份加入揭榜平台上的「{organisationName}」。请在 {expiresInDays} 天内打开下面的链接接受邀请：",
     "mail.invitation.action": "接受邀请",
     "mail.invitation.ignore": "如果您不认识邀请人，请忽略此邮件。",
   },
@@ -27,11 +29,13 @@ export const mailMessages: Record<MailLocale, Record<string, string>> = {
     "mail.greeting": "Hello,",
     "mail.greetingNamed": "Hello {name},",
     "mail.passwordReset.subject": "Reset your Jiebang password",
-    "mail.passwordReset.body": "We received a request to reset your password. Open the link below within {expiresInMinutes} minutes to choose a new one:",
+    "mail.passwordReset.body":
+      "We received a request to reset your password. Open the link below within {expiresInMinutes} minutes to choose a new one:",
     "mail.passwordReset.action": "Choose a new password",
     "mail.passwordReset.ignore": "If you did not ask for this, ignore this message; your password will not change.",
     "mail.invitation.subject": "{inviterName} invited you to join {organisationName}",
-    "mail.invitation.body": "{inviterName} invited you to join “{organisationName}” on Jiebang as a member. Open the link below within {expiresInDays} days to accept:",
+    "mail.invitation.body":
+      "{inviterName} invited you to join “{organisationName}” on Jiebang as a member. Open the link below within {expiresInDays} days to accept:",
     "mail.invitation.action": "Accept the invitation",
     "mail.invitation.ignore": "If you do not know who invited you, ignore this message.",
   },

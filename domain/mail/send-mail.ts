@@ -38,19 +38,32 @@ export async function sendMail(options: SendMailOptions): Promise<SendMailResult
   const existing = await db.mailMessage.findUnique({ where: { id: messageId }, select: { id: true } });
   if (existing) return { sent: false, messageId };
 
-  const rendered = renderMail({ template: options.template, locale: options.locale, params: options.params, appUrl: options.appUrl });
+  const rendered = renderMail({
+    template: options.template,
+    locale: options.locale,
+    params: options.params,
+    appUrl: options.appUrl,
+  });
   try {
     await db.$transaction(
       async (tx) => {
         await tx.mailMessage.create({
-          data: { id: messageId, to: options.to, subject: rendered.subject, text: rendered.text, html: rendered.html ?? null, transport: transport.kind },
+          data: {
+            id: messageId,
+            to: options.to,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html ?? null,
+            transport: transport.kind,
+          },
         });
         await transport.send({ to: options.to, ...rendered });
       },
       { maxWait: 10_000, timeout: 60_000 },
     );
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { sent: false, messageId };
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+      return { sent: false, messageId };
     throw error;
   }
   return { sent: true, messageId };

@@ -71,7 +71,9 @@ function renderParts({ template, params, appUrl }: RenderMailOptions): RenderedP
       const p = parseParams(template, params);
       return {
         subjectKey: "mail.passwordReset.subject",
-        greeting: p.name ? { key: "mail.greetingNamed", params: { name: p.name } } : { key: "mail.greeting", params: {} },
+        greeting: p.name
+          ? { key: "mail.greetingNamed", params: { name: p.name } }
+          : { key: "mail.greeting", params: {} },
         bodyKey: "mail.passwordReset.body",
         actionKey: "mail.passwordReset.action",
         ignoreKey: "mail.passwordReset.ignore",
@@ -94,7 +96,10 @@ function renderParts({ template, params, appUrl }: RenderMailOptions): RenderedP
   }
 }
 
-function parseParams<N extends MailTemplateName>(template: N, params: Record<string, string>): z.infer<(typeof templateParams)[N]> {
+function parseParams<N extends MailTemplateName>(
+  template: N,
+  params: Record<string, string>,
+): z.infer<(typeof templateParams)[N]> {
   const result = templateParams[template].safeParse(params);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -12,10 +12,46 @@ const settings: IndexSettings = {
 };
 
 const documents = [
-  { id: "c1", title: "锂电池正极材料低成本制备", summary: "磷酸铁锂正极材料的连续化生产工艺", zone: "kunming", status: "open", tags: ["新能源"], bountyFen: 500_000_000, deadline: "2027-03-01" },
-  { id: "c2", title: "高原特色农产品冷链物流监测", summary: "基于物联网的温湿度追溯", zone: "yuxi", status: "open", tags: ["农业", "物联网"], bountyFen: 80_000_000, deadline: "2027-01-15" },
-  { id: "c3", title: "Lithium Battery Recycling Process", summary: "Hydrometallurgical recovery of cathode materials", zone: "chuxiong", status: "review", tags: ["新能源"], bountyFen: 200_000_000, deadline: "2027-02-01" },
-  { id: "c4", title: "电力设备故障诊断", summary: "变电站电解电容老化检测", zone: "kunming", status: "closed", tags: ["电力"], bountyFen: 30_000_000, deadline: "2026-12-31" },
+  {
+    id: "c1",
+    title: "锂电池正极材料低成本制备",
+    summary: "磷酸铁锂正极材料的连续化生产工艺",
+    zone: "kunming",
+    status: "open",
+    tags: ["新能源"],
+    bountyFen: 500_000_000,
+    deadline: "2027-03-01",
+  },
+  {
+    id: "c2",
+    title: "高原特色农产品冷链物流监测",
+    summary: "基于物联网的温湿度追溯",
+    zone: "yuxi",
+    status: "open",
+    tags: ["农业", "物联网"],
+    bountyFen: 80_000_000,
+    deadline: "2027-01-15",
+  },
+  {
+    id: "c3",
+    title: "Lithium Battery Recycling Process",
+    summary: "Hydrometallurgical recovery of cathode materials",
+    zone: "chuxiong",
+    status: "review",
+    tags: ["新能源"],
+    bountyFen: 200_000_000,
+    deadline: "2027-02-01",
+  },
+  {
+    id: "c4",
+    title: "电力设备故障诊断",
+    summary: "变电站电解电容老化检测",
+    zone: "kunming",
+    status: "closed",
+    tags: ["电力"],
+    bountyFen: 30_000_000,
+    deadline: "2026-12-31",
+  },
 ];
 
 describe("embedded search engine (MiniSearch + jieba)", () => {
@@ -31,7 +67,7 @@ describe("embedded search engine (MiniSearch + jieba)", () => {
     const result = await engine.search("challenges", { q: "电池材料" });
     expect(ids(result)).toContain("c1");
     expect(ids(result)).not.toContain("c4");
-    expect(ids((await engine.search("challenges", { q: "锂电池" })))).toEqual(["c1"]);
+    expect(ids(await engine.search("challenges", { q: "锂电池" }))).toEqual(["c1"]);
   });
 
   it("matches English case-insensitively, with typo tolerance for Latin words only", async () => {
@@ -41,13 +77,27 @@ describe("embedded search engine (MiniSearch + jieba)", () => {
   });
 
   it("filters with =, AND, IN [...] and comparisons, and counts facets", async () => {
-    const open = await engine.search("challenges", { filter: 'status = open AND zone IN [kunming, "yuxi"]', facets: ["zone", "tags"] });
+    const open = await engine.search("challenges", {
+      filter: 'status = open AND zone IN [kunming, "yuxi"]',
+      facets: ["zone", "tags"],
+    });
     expect(ids(open).sort()).toEqual(["c1", "c2"]);
     expect(open.total).toBe(2);
     expect(open.facets).toEqual({ zone: { kunming: 1, yuxi: 1 }, tags: { 新能源: 1, 农业: 1, 物联网: 1 } });
-    expect(ids(await engine.search("challenges", { filter: "tags = 新能源 AND bountyFen >= 300000000" }))).toEqual(["c1"]);
-    expect(ids(await engine.search("challenges", { filter: "zone NOT IN [kunming] OR status = closed", sort: ["deadline:asc"] }))).toEqual(["c4", "c2", "c3"]);
-    await expect(engine.search("challenges", { filter: "secret = 1" })).rejects.toMatchObject({ messageKey: "errors.searchFilterInvalid" });
+    expect(ids(await engine.search("challenges", { filter: "tags = 新能源 AND bountyFen >= 300000000" }))).toEqual([
+      "c1",
+    ]);
+    expect(
+      ids(
+        await engine.search("challenges", {
+          filter: "zone NOT IN [kunming] OR status = closed",
+          sort: ["deadline:asc"],
+        }),
+      ),
+    ).toEqual(["c4", "c2", "c3"]);
+    await expect(engine.search("challenges", { filter: "secret = 1" })).rejects.toMatchObject({
+      messageKey: "errors.searchFilterInvalid",
+    });
     await expect(engine.search("challenges", { filter: "status = " })).rejects.toMatchObject({ code: "bad_request" });
   });
 

@@ -18,7 +18,12 @@ describe.skipIf(!redisUrl)("BullMQ job runner (REDIS_URL)", () => {
   beforeEach(async () => {
     db = await createTestDatabase();
     // A queue of its own per test, so tests (and parallel test files) never share jobs.
-    tuning = { queueName: uniqueName("jobs"), prefix: uniqueName("test"), pollIntervalMs: 50, retry: { attempts: 5, backoffMs: 100 } };
+    tuning = {
+      queueName: uniqueName("jobs"),
+      prefix: uniqueName("test"),
+      pollIntervalMs: 50,
+      retry: { attempts: 5, backoffMs: 100 },
+    };
   });
   afterEach(async () => {
     await runner?.stop();
@@ -95,7 +100,11 @@ describe.skipIf(!redisUrl)("BullMQ job runner (REDIS_URL)", () => {
     const queue = openQueue();
     const id = await enqueue(db.prisma, "test.touch", { label: "crash" });
     // What the dispatcher's queue.add did before the crash; the row is still pending.
-    await queue.add("test.touch", { outboxId: id.toString() }, { jobId: outboxJobId(id), attempts: 5, removeOnComplete: { age: 3600 } });
+    await queue.add(
+      "test.touch",
+      { outboxId: id.toString() },
+      { jobId: outboxJobId(id), attempts: 5, removeOnComplete: { age: 3600 } },
+    );
     await start(jobs);
     await waitFor(async () => (await statusOf(id)) === "done", 15_000, "row done");
     await new Promise((resolve) => setTimeout(resolve, 500)); // let the dispatcher pass over it again
@@ -107,7 +116,10 @@ describe.skipIf(!redisUrl)("BullMQ job runner (REDIS_URL)", () => {
     const jobs = testJobs();
     openQueue();
     const id = await enqueue(db.prisma, "test.touch", { label: "lost" });
-    await db.prisma.outboxJob.update({ where: { id }, data: { status: "dispatched", updatedAt: new Date(Date.now() - 3_600_000) } });
+    await db.prisma.outboxJob.update({
+      where: { id },
+      data: { status: "dispatched", updatedAt: new Date(Date.now() - 3_600_000) },
+    });
     await start(jobs, redisUrl, { staleAfterMs: 60_000 });
     await waitFor(async () => (await statusOf(id)) === "done", 15_000, "row done");
     expect(jobs.runs.get(`ob-${id}`)).toBe(1);
@@ -115,7 +127,10 @@ describe.skipIf(!redisUrl)("BullMQ job runner (REDIS_URL)", () => {
 
   it("leaves rows pending while Redis is unreachable, and loses none", async () => {
     const jobs = testJobs();
-    const ids = [await enqueue(db.prisma, "test.touch", { label: "1" }), await enqueue(db.prisma, "test.touch", { label: "2" })];
+    const ids = [
+      await enqueue(db.prisma, "test.touch", { label: "1" }),
+      await enqueue(db.prisma, "test.touch", { label: "2" }),
+    ];
     await start(jobs, "redis://127.0.0.1:1", { handOffTimeoutMs: 300 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await runner!.stop();

@@ -74,22 +74,42 @@ describe("in-process job runner (no Redis)", () => {
     expect(jobs.runs.get(`ob-${invalid}`)).toBeUndefined();
 
     await retryJob({ db: db.prisma, id });
-    await waitFor(async () => (await db.prisma.outboxJob.findUnique({ where: { id } }))?.status === "done", 15_000, "retried job done");
+    await waitFor(
+      async () => (await db.prisma.outboxJob.findUnique({ where: { id } }))?.status === "done",
+      15_000,
+      "retried job done",
+    );
     expect(jobs.runs.get(`ob-${id}`)).toBe(6);
-    await expect(retryJob({ db: db.prisma, id })).rejects.toMatchObject({ code: "conflict", messageKey: "errors.jobNotFailed" });
+    await expect(retryJob({ db: db.prisma, id })).rejects.toMatchObject({
+      code: "conflict",
+      messageKey: "errors.jobNotFailed",
+    });
     await expect(retryJob({ db: db.prisma, id: 999_999n })).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("sends mail.send once even when the job runs twice", async () => {
     const jobs = testJobs();
-    const payload = { to: "li.lei@example.cn", template: "password-reset", locale: "zh-CN", params: { resetPath: "/reset/abc123" } };
+    const payload = {
+      to: "li.lei@example.cn",
+      template: "password-reset",
+      locale: "zh-CN",
+      params: { resetPath: "/reset/abc123" },
+    };
     const id = await enqueue(db.prisma, "mail.send", payload);
     await start(jobs);
-    await waitFor(async () => (await db.prisma.outboxJob.findUnique({ where: { id } }))?.status === "done", 15_000, "mail job done");
+    await waitFor(
+      async () => (await db.prisma.outboxJob.findUnique({ where: { id } }))?.status === "done",
+      15_000,
+      "mail job done",
+    );
     // Simulate a duplicate delivery of the same outbox row.
     await db.prisma.outboxJob.update({ where: { id }, data: { status: "pending" } });
     runner!.wake();
-    await waitFor(async () => (await db.prisma.outboxJob.findUnique({ where: { id } }))?.status === "done", 15_000, "mail job done again");
+    await waitFor(
+      async () => (await db.prisma.outboxJob.findUnique({ where: { id } }))?.status === "done",
+      15_000,
+      "mail job done again",
+    );
     const messages = await db.prisma.mailMessage.findMany({ where: { to: "li.lei@example.cn" } });
     expect(messages).toHaveLength(1);
     expect(messages[0]!.text).toContain("https://jiebang.example.cn/reset/abc123");
@@ -99,7 +119,10 @@ describe("in-process job runner (no Redis)", () => {
   it("runs a row again when its run never finished (crash while dispatched)", async () => {
     const jobs = testJobs();
     const id = await enqueue(db.prisma, "test.touch", { label: "stuck" });
-    await db.prisma.outboxJob.update({ where: { id }, data: { status: "dispatched", updatedAt: new Date(Date.now() - 3_600_000) } });
+    await db.prisma.outboxJob.update({
+      where: { id },
+      data: { status: "dispatched", updatedAt: new Date(Date.now() - 3_600_000) },
+    });
     runner = await startJobRunner({
       db: db.prisma,
       env: testEnv(),
@@ -108,7 +131,11 @@ describe("in-process job runner (no Redis)", () => {
       registry: jobs.registry,
       tuning: { pollIntervalMs: 50, staleAfterMs: 60_000 },
     });
-    await waitFor(async () => (await db.prisma.outboxJob.findUnique({ where: { id } }))?.status === "done", 15_000, "stale job done");
+    await waitFor(
+      async () => (await db.prisma.outboxJob.findUnique({ where: { id } }))?.status === "done",
+      15_000,
+      "stale job done",
+    );
     expect(jobs.runs.get(`ob-${id}`)).toBe(1);
   });
 });

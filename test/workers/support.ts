@@ -45,7 +45,11 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${crypto.randomBytes(4).toString("hex")}`;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -59,7 +63,8 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, ti
 export function redisUrlForTests(): string | undefined {
   const url = process.env.REDIS_URL || undefined;
   if (!url) {
-    if (process.env.CI === "true") throw new Error("CI=true but REDIS_URL is not set: the Redis job tests must run in CI");
+    if (process.env.CI === "true")
+      throw new Error("CI=true but REDIS_URL is not set: the Redis job tests must run in CI");
     console.info("[skip] BullMQ tests not run: REDIS_URL is not set");
   }
   return url;

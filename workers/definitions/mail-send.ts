@@ -24,6 +24,9 @@ export const mailSend = defineJob({
       appUrl: ctx.env.APP_URL,
       dedupeKey: ctx.idempotencyKey,
     });
-    ctx.log.info({ messageId: result.messageId, sent: result.sent, template: payload.template }, result.sent ? "mail sent" : "mail already sent");
+    ctx.log.info(
+      { messageId: result.messageId, sent: result.sent, template: payload.template },
+      result.sent ? "mail sent" : "mail already sent",
+    );
   },
 });

@@ -4,16 +4,31 @@ import { listDevMailbox } from "#domain/mail/dev-mailbox.ts";
 import { mailLocales, mailMessages } from "#domain/mail/messages.ts";
 import { sendMail } from "#domain/mail/send-mail.ts";
 import { renderMail } from "#domain/mail/templates.ts";
-import { createLogTransport, createMailTransport, type MailTransport, type OutgoingMail } from "#domain/mail/transport.ts";
+import {
+  createLogTransport,
+  createMailTransport,
+  type MailTransport,
+  type OutgoingMail,
+} from "#domain/mail/transport.ts";
 
 describe("mail templates", () => {
   it("renders the password reset in zh-CN and English with the link under APP_URL", () => {
-    const zh = renderMail({ template: "password-reset", locale: "zh-CN", params: { resetPath: "/reset/tok123", name: "李雷" }, appUrl: "https://jiebang.example.cn/" });
+    const zh = renderMail({
+      template: "password-reset",
+      locale: "zh-CN",
+      params: { resetPath: "/reset/tok123", name: "李雷" },
+      appUrl: "https://jiebang.example.cn/",
+    });
     expect(zh.subject).toBe("重置您的揭榜平台密码");
     expect(zh.text).toContain("李雷，您好：");
     expect(zh.text).toContain("https://jiebang.example.cn/reset/tok123");
     expect(zh.text).toContain("60 分钟");
-    const en = renderMail({ template: "password-reset", locale: "en", params: { resetPath: "/reset/tok123", expiresInMinutes: "30" }, appUrl: "http://localhost:3000" });
+    const en = renderMail({
+      template: "password-reset",
+      locale: "en",
+      params: { resetPath: "/reset/tok123", expiresInMinutes: "30" },
+      appUrl: "http://localhost:3000",
+    });
     expect(en.subject).toBe("Reset your Jiebang password");
     expect(en.text).toContain("Hello,");
     expect(en.text).toContain("within 30 minutes");
@@ -30,7 +45,12 @@ describe("mail templates", () => {
     expect(mail.subject).toBe("<script>x</script> 邀请您加入 云南省某研究院");
     expect(mail.html).not.toContain("<script>");
     expect(() =>
-      renderMail({ template: "password-reset", locale: "en", params: { resetPath: "//evil.example.com/x" }, appUrl: "https://jiebang.example.cn" }),
+      renderMail({
+        template: "password-reset",
+        locale: "en",
+        params: { resetPath: "//evil.example.com/x" },
+        appUrl: "https://jiebang.example.cn",
+      }),
     ).toThrow(expect.objectContaining({ messageKey: "errors.mailParamsInvalid" }));
   });
 
@@ -58,7 +78,16 @@ describe("sendMail and the dev mailbox", () => {
   it("sends once per dedupe key, records the message, and the log transport logs it", async () => {
     const logged: object[] = [];
     const transport = createLogTransport({ info: (obj) => void logged.push(obj) });
-    const options = { db: db.prisma, transport, to: "Han.Meimei@example.cn", template: "password-reset" as const, locale: "zh-CN" as const, params: { resetPath: "/reset/t1" }, appUrl: "http://localhost:3000", dedupeKey: "ob-1" };
+    const options = {
+      db: db.prisma,
+      transport,
+      to: "Han.Meimei@example.cn",
+      template: "password-reset" as const,
+      locale: "zh-CN" as const,
+      params: { resetPath: "/reset/t1" },
+      appUrl: "http://localhost:3000",
+      dedupeKey: "ob-1",
+    };
     expect(await sendMail(options)).toEqual({ sent: true, messageId: "mail-ob-1" });
     expect(await sendMail(options)).toEqual({ sent: false, messageId: "mail-ob-1" });
     expect(logged).toHaveLength(1);
@@ -79,7 +108,16 @@ describe("sendMail and the dev mailbox", () => {
       },
       async close() {},
     };
-    const options = { db: db.prisma, transport, to: "zhang.wei@example.cn", template: "password-reset" as const, locale: "en" as const, params: { resetPath: "/reset/t2" }, appUrl: "http://localhost:3000", dedupeKey: "ob-2" };
+    const options = {
+      db: db.prisma,
+      transport,
+      to: "zhang.wei@example.cn",
+      template: "password-reset" as const,
+      locale: "en" as const,
+      params: { resetPath: "/reset/t2" },
+      appUrl: "http://localhost:3000",
+      dedupeKey: "ob-2",
+    };
     await expect(sendMail(options)).rejects.toThrow("SMTP 421");
     expect(await listDevMailbox({ db: db.prisma, to: "zhang.wei@example.cn" })).toHaveLength(0);
     fail = false;
@@ -97,7 +135,16 @@ describe("sendMail and the dev mailbox", () => {
       },
       async close() {},
     };
-    const options = { db: db.prisma, transport, to: "zhao.lei@example.cn", template: "password-reset" as const, locale: "en" as const, params: { resetPath: "/reset/t3" }, appUrl: "http://localhost:3000", dedupeKey: "ob-3" };
+    const options = {
+      db: db.prisma,
+      transport,
+      to: "zhao.lei@example.cn",
+      template: "password-reset" as const,
+      locale: "en" as const,
+      params: { resetPath: "/reset/t3" },
+      appUrl: "http://localhost:3000",
+      dedupeKey: "ob-3",
+    };
     const results = await Promise.all([sendMail(options), sendMail(options)]);
     expect(results.map((r) => r.sent).sort()).toEqual([false, true]);
     expect(sends).toBe(1);
