@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import { type Actor, requirePermission } from "../access/permissions.ts";
 import { recordAudit } from "../audit/record.ts";
+import { enqueue } from "../jobs/outbox.ts";
 import { parseEmail } from "./email.ts";
 import { hashToken, randomToken } from "./tokens.ts";
 
@@ -39,7 +40,10 @@ export async function createInvitation(options: {
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
   return db.$transaction(async (tx) => {
-    const org = await tx.organisation.findUnique({ where: { id: organisationId }, select: { zoneId: true } });
+    const org = await tx.organisation.findUnique({
+      where: { id: organisationId },
+      select: { zoneId: true, name: true },
+    });
     if (!org) throw new AppError("not_found", "errors.organisationNotFound");
     const already = await tx.membership.findFirst({
       where: { organisationId, user: { email } },
@@ -58,6 +62,14 @@ export async function createInvitation(options: {
         expiresAt,
       },
       select: { id: true },
+    });
+    const inviter = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { name: true } });
+    const invitee = await tx.user.findUnique({ where: { email }, select: { locale: true } });
+    await enqueue(tx, "mail.send", {
+      to: email,
+      template: "invitation",
+      locale: invitee?.locale === "en" ? "en" : "zh-CN",
+      params: { invitePath: invitationPath(token), inviterName: inviter.name, organisationName: org.name },
     });
     await recordAudit(tx, {
       actorId: actor.userId,

@@ -7,7 +7,7 @@ import { assertPasswordPolicy, hashPassword } from "./passwords.ts";
 import { consumeRateLimit, LIMITS, rateLimitedError } from "./rate-limit.ts";
 import { primaryZoneId } from "./sessions.ts";
 import { hashToken, randomToken } from "./tokens.ts";
-import type { Locale } from "./signup.ts";
+import type { Locale } from "./constants.ts";
 
 export const RESET_TOKEN_TTL_MS = 60 * 60_000;
 
@@ -68,7 +68,7 @@ export async function requestPasswordReset(options: {
       locale,
       params: {
         name: user.name,
-        resetUrl: resetPasswordPath(token),
+        resetPath: resetPasswordPath(token),
         expiresInMinutes: String(RESET_TOKEN_TTL_MS / 60_000),
       },
     });

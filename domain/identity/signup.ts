@@ -9,12 +9,9 @@ import { assertPasswordPolicy, hashPassword } from "./passwords.ts";
 import { generateReferenceCode } from "./reference-code.ts";
 import { createSession, type NewSession } from "./sessions.ts";
 import { hashToken } from "./tokens.ts";
+import { type Locale, SELF_DECLARED_ROLES, SELF_SERVICE_ORG_TYPES } from "./constants.ts";
 
-import { SELF_DECLARED_ROLES, SELF_SERVICE_ORG_TYPES } from "./constants.ts";
-
-export { SELF_DECLARED_ROLES, SELF_SERVICE_ORG_TYPES };
-
-export type Locale = "zh-CN" | "en";
+export { SELF_DECLARED_ROLES, SELF_SERVICE_ORG_TYPES, type Locale };
 
 export interface SignUpOptions {
   db: Db;

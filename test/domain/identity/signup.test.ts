@@ -182,6 +182,12 @@ describe("signUp by invitation", () => {
       role: "admin",
     });
     const stored = await db().invitation.findUniqueOrThrow({ where: { id: invitation.invitationId } });
+    const mails = await db().outboxJob.findMany({ where: { name: "mail.send" } });
+    const mail = mails
+      .map((m) => m.payload as { to: string; template: string; params: Record<string, string> })
+      .find((p) => p.template === "invitation");
+    expect(mail).toMatchObject({ to: "yang.zihan@example.cn", params: { organisationName: org.name } });
+    expect(mail?.params.invitePath).toContain(encodeURIComponent(invitation.token));
     expect(stored.tokenHash).toBe(hashToken(invitation.token));
     expect(JSON.stringify(stored)).not.toContain(invitation.token);
 
