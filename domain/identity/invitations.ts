@@ -15,9 +15,10 @@ export function invitationPath(token: string): string {
 }
 
 /**
- * Invites an email into an organisation the actor manages. Returns the raw token (only its
- * sha256 is stored) for the invitation mail; it works once, for 7 days, for that email only.
- * Owners are made by transfer, not by invitation.
+ * Invites an email into an organisation the actor manages and queues the invitation mail in the
+ * same transaction. The raw token (only its sha256 is stored) is also returned, for showing a
+ * copyable link; it works once, for 7 days, for that email only. Owners are made by transfer,
+ * not by invitation.
  */
 export async function createInvitation(options: {
   db: Db;
