@@ -47,7 +47,7 @@ class Model {
    * Would these postings, applied in order, keep every wallet at or above zero? A credit earlier in
    * the same transaction counts for a later debit; a held credit does not. (The bank is only debited.)
    */
-  fits(postings: { debit: string; credit: string; amount: bigint }[], pending: boolean): boolean {
+  fits(postings: readonly { debit: string; credit: string; amount: bigint }[], pending: boolean): boolean {
     const delta = new Map<string, bigint>();
     for (const p of postings) {
       delta.set(p.debit, (delta.get(p.debit) ?? 0n) - p.amount);
