@@ -100,6 +100,30 @@ describe("signUp creating an organisation", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("two concurrent sign-ups with one email: one account, the other gets errors.emailTaken", async () => {
+    const attempt = () =>
+      signUp({
+        db: db(),
+        email: "he.yunlong@example.cn",
+        name: "和云龙",
+        password: "同时提交的注册密码2026",
+        organisation: {
+          create: {
+            name: "云南澜沧植物提取科技有限公司",
+            type: "enterprise",
+            creditCode: generateCreditCode(),
+            zoneId,
+          },
+        },
+      });
+    const results = await Promise.allSettled([attempt(), attempt()]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ name: "AppError", code: "conflict", messageKey: "errors.emailTaken" });
+    expect(await db().user.count({ where: { email: "he.yunlong@example.cn" } })).toBe(1);
+    expect(await db().organisation.count({ where: { name: "云南澜沧植物提取科技有限公司" } })).toBe(1);
+  });
+
   it("refuses invalid input before writing anything", async () => {
     const before = await counts();
     const base = {
