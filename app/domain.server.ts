@@ -14,3 +14,4 @@ export { getPlatformCounts } from "#domain/identity/stats.ts";
 export { listZones } from "#domain/identity/zones.ts";
 export { countJobsByStatus, listFailedJobs, retryJob } from "#domain/jobs/admin.ts";
 export { listDevMailbox } from "#domain/mail/dev-mailbox.ts";
+export { listManagedOrganisations } from "#domain/identity/members.ts";

@@ -163,6 +163,8 @@ export const en: Record<MessageKey, string> = {
   "members.list": "Members",
   "members.name": "Name",
   "members.email": "Email",
+  "members.pending": "(invited, not yet signed up)",
+  "members.expires": "valid until",
   "members.role": "Role",
 
   "audit.title": "Audit log",

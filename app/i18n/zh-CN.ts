@@ -151,6 +151,8 @@ export const zhCN = {
   "members.list": "现有成员",
   "members.name": "姓名",
   "members.email": "邮箱",
+  "members.pending": "（已邀请，待注册）",
+  "members.expires": "有效期至",
   "members.role": "角色",
 
   "audit.title": "操作日志",

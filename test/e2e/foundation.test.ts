@@ -9,6 +9,18 @@ import { CHROMIUM_PATH, launchBrowser, logIn, newContext, screenshot, step, visi
 const hasChromium = fs.existsSync(CHROMIUM_PATH);
 if (!hasChromium) console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
 
+/** The mail job runs in-process; polls the dev mailbox until a link containing `fragment` arrives. */
+async function mailedLink(page: Page, email: string, fragment: string): Promise<string> {
+  const base = new URL(page.url()).origin;
+  for (let i = 0; i < 60; i++) {
+    await page.goto(`${base}/dev/mailbox?to=${encodeURIComponent(email)}`);
+    const href = await page.locator(`a[href*="${fragment}"]`).first().getAttribute("href", { timeout: 500 }).catch(() => null);
+    if (href) return href;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no mail to ${email} with a link containing ${fragment}`);
+}
+
 describe.skipIf(!hasChromium)("the platform in Chromium", () => {
   let app: RunningApp;
   let browser: Browser;
@@ -104,6 +116,27 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
     });
   });
 
+  it("lets an owner invite a colleague, who joins through the mailed link", async () => {
+    const email = "he.yun@example.cn";
+    await withPage(async (page) => {
+      await step(page, "invite", async () => {
+        await logIn(page, app.baseUrl, "qiye@demo.jiebang.cn", DEMO_PASSWORD);
+        await page.goto(`${app.baseUrl}/members`);
+        await page.getByLabel("被邀请人邮箱").fill(email);
+        await page.getByRole("button", { name: "发送邀请" }).click();
+        await expect(visibleText(page.getByRole("status"))).resolves.toContain(email);
+        await page.context().clearCookies();
+        const link = await mailedLink(page, email, "/signup?invitation=");
+        await page.goto(link);
+        await page.getByLabel("姓名").fill("和云");
+        await page.getByLabel("邮箱").fill(email);
+        await page.getByLabel("密码", { exact: true }).fill("和云的口令-2026-滇中");
+        await Promise.all([page.waitForURL(`${app.baseUrl}/dashboard`), page.getByRole("button", { name: "注册" }).click()]);
+        await expect(visibleText(page.locator("main"))).resolves.toContain("云南滇中锂电新材料科技有限公司");
+      });
+    });
+  });
+
   it("resets a password through the dev mailbox", async () => {
     const email = "keyan@demo.jiebang.cn";
     const newPassword = "新的科研口令-2026-春城";
@@ -113,22 +146,15 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.getByLabel("邮箱").fill(email);
         await page.getByRole("button", { name: "发送重置邮件" }).click();
         await expect(visibleText(page.getByRole("status"))).resolves.toContain("重置邮件");
-        // The mail job runs in-process; wait for the message to reach the dev mailbox.
-        let link: string | null = null;
-        for (let i = 0; i < 40 && !link; i++) {
-          await page.goto(`${app.baseUrl}/dev/mailbox?to=${encodeURIComponent(email)}`);
-          link = await page.locator('a[href*="/reset-password?token="]').first().getAttribute("href", { timeout: 500 }).catch(() => null);
-          if (!link) await page.waitForTimeout(250);
-        }
-        expect(link, "a reset link in the dev mailbox").toBeTruthy();
-        await page.goto(link!);
+        const link = await mailedLink(page, email, "/reset-password?token=");
+        await page.goto(link);
         await page.getByLabel("新密码", { exact: true }).fill(newPassword);
         await page.getByLabel("再次输入新密码").fill(newPassword);
         await Promise.all([page.waitForURL(/\/login\?reset=1/), page.getByRole("button", { name: "重置密码" }).click()]);
         await logIn(page, app.baseUrl, email, newPassword);
         await visible(page.locator('[data-dashboard="researcher"]'));
         // The link is one-time: using it again is refused with a message.
-        await page.goto(link!);
+        await page.goto(link);
         await page.getByLabel("新密码", { exact: true }).fill("另一个口令-2026-再试");
         await page.getByLabel("再次输入新密码").fill("另一个口令-2026-再试");
         await page.getByRole("button", { name: "重置密码" }).click();

@@ -33,7 +33,7 @@ async function mailsTo(email: string): Promise<MailPayload[]> {
 }
 
 function tokenFrom(mail: MailPayload): string {
-  const url = new URL(mail.params.resetUrl!, "http://localhost");
+  const url = new URL(mail.params.resetPath!, "http://localhost");
   expect(url.pathname).toBe("/reset-password");
   return url.searchParams.get("token")!;
 }
