@@ -2,13 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type {
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-} from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
 import type { Database } from "./client.ts";
-import { withSchemaEngine, type EngineLog } from "./schema-engine.ts";
+import { readSchemaFiles, withSchemaEngine, type EngineLog } from "./schema-engine.ts";
 
 /**
  * Applies pending migrations from prisma/migrations the way `prisma migrate deploy` does — same
@@ -69,25 +66,37 @@ export function readMigrationList(migrationsDir: string, shadowDbInitScript = ""
  * carries the PostgreSQL message. Fix the migration, then call `markMigrationRolledBack` (or
  * `prisma migrate resolve --rolled-back`) and migrate again.
  */
-export async function migrate(database: Pick<Database, "kind" | "adapterFactory">, options: MigrateOptions = {}): Promise<string[]> {
+export async function migrate(
+  database: Pick<Database, "kind" | "adapterFactory">,
+  options: MigrateOptions = {},
+): Promise<string[]> {
   const migrationsList = readMigrationList(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
   const factory = migrationAdapterFactory(database);
   try {
-    return await withSchemaEngine({ adapterFactory: factory, ...(options.log ? { log: options.log } : {}) }, async (engine) => {
-      try {
-        const output = await engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
-        return output.appliedMigrationNames;
-      } catch (error) {
-        throw toMigrationError(error);
-      }
-    });
+    return await withSchemaEngine(
+      { adapterFactory: factory, ...(options.log ? { log: options.log } : {}) },
+      async (engine) => {
+        try {
+          const output = await engine.applyMigrations({
+            migrationsList,
+            filters: { externalTables: [], externalEnums: [] },
+          });
+          return output.appliedMigrationNames;
+        } catch (error) {
+          throw toMigrationError(error, factory.lastScriptError);
+        }
+      },
+    );
   } finally {
     await factory.close();
   }
 }
 
 /** Marks a failed migration as rolled back (`prisma migrate resolve --rolled-back <name>`). */
-export async function markMigrationRolledBack(database: Pick<Database, "kind" | "adapterFactory">, migrationName: string): Promise<void> {
+export async function markMigrationRolledBack(
+  database: Pick<Database, "kind" | "adapterFactory">,
+  migrationName: string,
+): Promise<void> {
   const factory = migrationAdapterFactory(database);
   try {
     await withSchemaEngine({ adapterFactory: factory }, async (engine) => {
@@ -103,15 +112,33 @@ export async function markMigrationRolledBack(database: Pick<Database, "kind" | 
 }
 
 /** The engine rejects with a JSON-ish user-facing error; keep its message readable. */
-export function toMigrationError(error: unknown): MigrationError {
+export function toMigrationError(error: unknown, serverError?: PostgresErrorFields): MigrationError {
   if (error instanceof MigrationError) return error;
   const raw = error instanceof Error ? error.message : typeof error === "string" ? error : JSON.stringify(error);
   let message = raw;
   try {
     const parsed = JSON.parse(raw) as { message?: string; error_code?: string; meta?: unknown };
-    if (parsed && typeof parsed.message === "string") message = parsed.error_code ? `${parsed.error_code}: ${parsed.message}` : parsed.message;
+    if (parsed && typeof parsed.message === "string")
+      message = parsed.error_code ? `${parsed.error_code}: ${parsed.message}` : parsed.message;
   } catch {
     // not JSON: keep as is
+  }
+  // The engine appends a Rust span trace ("   0: sql_schema_connector::…"); keep only the
+  // migration it names.
+  const migrationName = /migration_name="([^"]+)"/.exec(message)?.[1];
+  message = message
+    .replace(/\n\s+0: [\s\S]*$/, "")
+    .replace(/^external connector error\n/, "")
+    .trim();
+  if (migrationName && serverError) {
+    // The engine renders some SQLSTATEs generically ("No such table: x"); use the server's words.
+    const extra = [
+      serverError.detail && `DETAIL: ${serverError.detail}`,
+      serverError.hint && `HINT: ${serverError.hint}`,
+    ].filter(Boolean);
+    message = `Migration ${migrationName} failed: ${serverError.message} (SQLSTATE ${serverError.code})${extra.length ? `\n${extra.join("\n")}` : ""}`;
+  } else if (migrationName && !message.includes(migrationName)) {
+    message = `Migration ${migrationName} failed: ${message}`;
   }
   const result = new MigrationError(message);
   result.cause = error;
@@ -125,6 +152,16 @@ export function toMigrationError(error: unknown): MigrationError {
 
 export interface MigrationAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
   close(): Promise<void>;
+  /** The server's error from the last failed script: the engine reports only a generic kind. */
+  lastScriptError?: PostgresErrorFields | undefined;
+}
+
+export interface PostgresErrorFields {
+  code: string;
+  message: string;
+  detail?: string | undefined;
+  hint?: string | undefined;
+  position?: string | undefined;
 }
 
 /** Builds the repaired adapter factory for a database opened by `openDatabase`. */
@@ -161,7 +198,9 @@ function relabelQueries<Q extends { query: (...args: never[]) => unknown }>(quer
     const last = args[args.length - 1];
     if (typeof last === "function") {
       const callback = last as (error: unknown, result: unknown) => void;
-      return original(...args.slice(0, -1), (error: unknown, result: unknown) => callback(error, error ? result : relabelCatalogTypes(result)));
+      return original(...args.slice(0, -1), (error: unknown, result: unknown) =>
+        callback(error, error ? result : relabelCatalogTypes(result)),
+      );
     }
     const returned = original(...args);
     return returned instanceof Promise ? returned.then(relabelCatalogTypes) : returned;
@@ -189,13 +228,14 @@ function pgMigrationAdapterFactory(config: pg.PoolConfig): MigrationAdapterFacto
         try {
           await pool.query(script);
         } catch (error) {
+          factory.lastScriptError = postgresErrorFields(error);
           (adapter as unknown as { onError(e: unknown): never }).onError(error);
         }
       },
       dispose: onDispose,
     });
 
-  return {
+  const factory: MigrationAdapterFactory = {
     provider: "postgres",
     adapterName: "@prisma/adapter-pg",
     async connect() {
@@ -224,7 +264,8 @@ function pgMigrationAdapterFactory(config: pg.PoolConfig): MigrationAdapterFacto
     async close() {
       await Promise.all(pools.map((pool) => (pool.ended ? undefined : pool.end().catch(() => {}))));
     },
-  } as MigrationAdapterFactory;
+  };
+  return factory;
 }
 
 interface PGliteLike {
@@ -233,7 +274,10 @@ interface PGliteLike {
   closed: boolean;
 }
 
-function pgliteMigrationAdapterFactory(original: SqlMigrationAwareDriverAdapterFactory, client: PGliteLike): MigrationAdapterFactory {
+function pgliteMigrationAdapterFactory(
+  original: SqlMigrationAwareDriverAdapterFactory,
+  client: PGliteLike,
+): MigrationAdapterFactory {
   const shadows: PGliteLike[] = [];
   const fixExecuteScript = (adapter: SqlDriverAdapter, pglite: PGliteLike, onDispose: () => Promise<void>) =>
     overrideAdapter(adapter, {
@@ -243,13 +287,14 @@ function pgliteMigrationAdapterFactory(original: SqlMigrationAwareDriverAdapterF
         try {
           await pglite.exec(script);
         } catch (error) {
+          factory.lastScriptError = postgresErrorFields(error);
           (adapter as unknown as { onError(e: unknown): never }).onError(error);
         }
       },
       dispose: onDispose,
     });
 
-  return {
+  const factory: MigrationAdapterFactory = {
     provider: "postgres",
     adapterName: original.adapterName,
     async connect() {
@@ -272,13 +317,164 @@ function pgliteMigrationAdapterFactory(original: SqlMigrationAwareDriverAdapterF
     async close() {
       await Promise.all(shadows.map((shadow) => (shadow.closed ? undefined : shadow.close())));
     },
-  } as MigrationAdapterFactory;
+  };
+  return factory;
+}
+
+function postgresErrorFields(error: unknown): PostgresErrorFields | undefined {
+  const e = error as Record<string, unknown> | undefined;
+  if (typeof e?.code !== "string" || typeof e.message !== "string") return undefined;
+  const text = (value: unknown) => (typeof value === "string" || typeof value === "number" ? String(value) : undefined);
+  return { code: e.code, message: e.message, detail: text(e.detail), hint: text(e.hint), position: text(e.position) };
 }
 
 /** An adapter whose methods are the original's except the overridden ones. */
-function overrideAdapter(adapter: SqlDriverAdapter, overrides: Partial<Pick<SqlDriverAdapter, "executeScript" | "dispose">>): SqlDriverAdapter {
+function overrideAdapter(
+  adapter: SqlDriverAdapter,
+  overrides: Partial<Pick<SqlDriverAdapter, "executeScript" | "dispose">>,
+): SqlDriverAdapter {
   const wrapped = Object.create(adapter) as SqlDriverAdapter;
   Object.assign(wrapped, overrides);
   return wrapped;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Creating migrations (`prisma migrate dev --create-only`, offline).
+// ---------------------------------------------------------------------------------------------
+
+export interface CreateMigrationOptions {
+  /** Name after the timestamp, e.g. "add_challenges" (sanitised like Prisma does). */
+  name: string;
+  /** Folder of `*.prisma` files. Default prisma/schema. */
+  schemaDir?: string;
+  /** Default prisma/migrations. */
+  migrationsDir?: string;
+  /** Clock, for tests. */
+  now?: Date;
+  log?: EngineLog;
+}
+
+export interface CreateMigrationResult {
+  /** `<YYYYMMDDHHMMSS>_<name>`, or null when the schema matches the migrations. */
+  migrationName: string | null;
+  /** Path of the written migration.sql, or null. */
+  file: string | null;
+  /** The SQL written (empty when nothing changed). */
+  script: string;
+}
+
+/**
+ * Diffs the migrations (replayed on a shadow database, an in-memory PGlite) against the schema
+ * folder and writes the difference as a new migration directory. Writes nothing when there is no
+ * difference. SQL added by hand to a migration (functions, triggers, CHECK constraints) is
+ * replayed on the shadow database and is not in the Prisma schema; Prisma's diff leaves such
+ * objects alone.
+ */
+export async function createMigration(options: CreateMigrationOptions): Promise<CreateMigrationResult> {
+  const migrationsDir = path.resolve(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  const schemaDir = path.resolve(options.schemaDir ?? DEFAULT_SCHEMA_DIR);
+  const schemaFiles = readSchemaFiles(schemaDir);
+  if (schemaFiles.length === 0) throw new MigrationError(`createMigration: no .prisma files in ${schemaDir}`);
+  const migrationsList = readMigrationList(migrationsDir);
+  // The engine learns the connector from the lock file; a new folder has none yet.
+  migrationsList.lockfile.content ??= MIGRATION_LOCK;
+  const factory = shadowOnlyAdapterFactory();
+  let script: string;
+  try {
+    script = await withSchemaEngine(
+      { adapterFactory: factory, schemaFiles, ...(options.log ? { log: options.log } : {}) },
+      async (engine) => {
+        try {
+          const result = await engine.diff({
+            from: { tag: "migrations", ...migrationsList },
+            to: { tag: "schemaDatamodel", files: schemaFiles },
+            script: true,
+            exitCode: true,
+            filters: { externalTables: [], externalEnums: [] },
+          });
+          return result.exitCode === 2 ? (result.stdout ?? "") : "";
+        } catch (error) {
+          throw toMigrationError(error);
+        }
+      },
+    );
+  } finally {
+    await factory.close();
+  }
+  if (!script.trim()) return { migrationName: null, file: null, script: "" };
+
+  const migrationName = `${nextTimestamp(options.now ?? new Date(), migrationsList)}_${sanitizeMigrationName(options.name)}`;
+  const dir = path.join(migrationsDir, migrationName);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "migration.sql");
+  fs.writeFileSync(file, script);
+  const lockfile = path.join(migrationsDir, "migration_lock.toml");
+  if (!fs.existsSync(lockfile)) {
+    fs.writeFileSync(lockfile, MIGRATION_LOCK);
+  }
+  return { migrationName, file, script };
+}
+
+const MIGRATION_LOCK =
+  '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n';
+
+/** Prisma's rule: lower-case, anything but [a-z0-9_] becomes "_", at most 200 characters. */
+export function sanitizeMigrationName(name: string): string {
+  const cleaned = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 200);
+  if (!cleaned) throw new MigrationError("createMigration: the migration name must contain a letter or digit");
+  return cleaned;
+}
+
+/** UTC YYYYMMDDHHMMSS, moved past the newest existing migration so the order stays right. */
+function nextTimestamp(now: Date, migrationsList: MigrationList): string {
+  const format = (date: Date) => date.toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  let stamp = format(now);
+  const newest = migrationsList.migrationDirectories.at(-1)?.path.slice(0, 14);
+  if (newest && /^\d{14}$/.test(newest) && stamp <= newest) {
+    const parsed = new Date(
+      Date.UTC(
+        +newest.slice(0, 4),
+        +newest.slice(4, 6) - 1,
+        +newest.slice(6, 8),
+        +newest.slice(8, 10),
+        +newest.slice(10, 12),
+        +newest.slice(12, 14),
+      ),
+    );
+    stamp = format(new Date(parsed.getTime() + 1000));
+  }
+  return stamp;
+}
+
+/**
+ * For a diff the engine only probes the main connection (`SELECT version()`…) and replays the
+ * migrations on the shadow database. One fresh in-memory PGlite serves both: starting PGlite
+ * costs seconds, and the probe changes nothing.
+ */
+function shadowOnlyAdapterFactory(): MigrationAdapterFactory {
+  let shared: Promise<{ factory: MigrationAdapterFactory; pglite: PGliteLike }> | undefined;
+  const open = () =>
+    (shared ??= (async () => {
+      const { PGlite } = await import("@electric-sql/pglite");
+      const { PrismaPGlite } = await import("pglite-prisma-adapter");
+      const pglite = new PGlite();
+      await pglite.waitReady;
+      return { factory: pgliteMigrationAdapterFactory(new PrismaPGlite(pglite), pglite), pglite };
+    })());
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pglite",
+    connect: async () => (await open()).factory.connect(),
+    connectToShadowDb: async () => (await open()).factory.connect(),
+    async close() {
+      if (!shared) return;
+      const { pglite } = await shared;
+      if (!pglite.closed) await pglite.close();
+    },
+  } as MigrationAdapterFactory;
+}

@@ -27,7 +27,9 @@ function loadEngineModule(): Promise<BgModule> {
     // glue module ourselves and hand it the instance (what a bundler would generate).
     const bg = (await import(bgPath)) as BgModule;
     const bytes = fs.readFileSync(path.join(path.dirname(bgPath), "schema_engine_bg.wasm"));
-    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports });
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
+    });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
     return bg;
@@ -53,7 +55,10 @@ export function readSchemaFiles(schemaDir: string): SchemaFile[] {
 }
 
 /** The engine needs at least one schema file, if only to learn the provider. */
-const DATASOURCE_ONLY: SchemaFile = { path: "datasource.prisma", content: 'datasource db {\n  provider = "postgresql"\n}\n' };
+const DATASOURCE_ONLY: SchemaFile = {
+  path: "datasource.prisma",
+  content: 'datasource db {\n  provider = "postgresql"\n}\n',
+};
 
 export type EngineLog = (message: string) => void;
 
@@ -70,7 +75,11 @@ export async function withSchemaEngine<T>(
   const bg = await loadEngineModule();
   const log = options.log ?? (() => {});
   const engine = await bg.SchemaEngine.new(
-    { datamodels: (options.schemaFiles?.length ? options.schemaFiles : [DATASOURCE_ONLY]).map((file) => [file.path, file.content] as [string, string]) },
+    {
+      datamodels: (options.schemaFiles?.length ? options.schemaFiles : [DATASOURCE_ONLY]).map(
+        (file) => [file.path, file.content] as [string, string],
+      ),
+    },
     (message: unknown) => log(String(message)),
     bindMigrationAwareSqlAdapterFactory(options.adapterFactory),
   );

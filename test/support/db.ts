@@ -64,7 +64,9 @@ const templates = new Map<string, Promise<string>>();
 async function createPostgresDatabase(serverUrl: string, migrationsDir: string | undefined): Promise<TestDatabase> {
   const template = migrationsDir ? await ensureTemplate(serverUrl, migrationsDir) : undefined;
   const name = `jiebang_t_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
-  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`));
+  await withAdmin(serverUrl, (admin) =>
+    admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`),
+  );
   const url = databaseUrl(serverUrl, name);
   const database = await openDatabase({ url, poolSize: 5 });
   let closed = false;
@@ -224,7 +226,10 @@ const announced = new Set<string>();
 function announce(engine: "postgres" | "pglite") {
   if (announced.has(engine)) return;
   announced.add(engine);
-  const where = engine === "postgres" ? `PostgreSQL at ${redact(testDatabaseUrl() ?? "")}` : "PGlite (in-memory; set TEST_DATABASE_URL to use PostgreSQL)";
+  const where =
+    engine === "postgres"
+      ? `PostgreSQL at ${redact(testDatabaseUrl() ?? "")}`
+      : "PGlite (in-memory; set TEST_DATABASE_URL to use PostgreSQL)";
   console.info(`[test db] using ${where}`);
 }
 
