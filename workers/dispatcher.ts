@@ -96,7 +96,8 @@ export interface JobRunner {
 export async function startJobRunner(options: StartJobRunnerOptions): Promise<JobRunner> {
   const tuning = { ...defaultTuning, ...options.tuning };
   const registry = options.registry ?? defaultJobRegistry;
-  const schedules = options.schedules ?? jobSchedules;
+  // The platform schedules belong to the platform registry; a custom registry (tests) brings its own.
+  const schedules = options.schedules ?? (options.registry ? [] : jobSchedules);
   for (const schedule of schedules) {
     assertSchedule(schedule);
     if (!registry.get(schedule.job)) throw new Error(`Schedule ${schedule.id} names unknown job ${schedule.job}`);
@@ -296,14 +297,12 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
   const processor = async (job: Job<OutboxJobData | ScheduledJobData>) => {
     const attempt = job.attemptsMade + 1;
     if ("scheduleId" in job.data) {
-      const key = `sch-${(job.id ?? `${job.data.scheduleId}-${job.timestamp}`).replace(/:/g, "-")}`;
-      try {
-        const { definition, payload } = resolveJob(shared.registry, job.name, job.data.payload);
-        await definition.process(payload, contextFor(shared, key, attempt, job.name));
-      } catch (error) {
-        if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
-        throw error;
-      }
+      // A scheduler's tick only writes the run into the outbox (once per fire time), so scheduled
+      // runs are retried, recorded and shown to admins like every other job.
+      const fireMillis = Number(/(\d+)$/.exec(job.id ?? "")?.[1] ?? job.timestamp);
+      const fireAt = new Date(Math.floor(fireMillis / 60_000) * 60_000);
+      const created = await enqueueScheduledRun(db, { name: job.name, payload: job.data.payload, fireAt });
+      if (created) loop.wake();
       return;
     }
     const id = BigInt(job.data.outboxId);

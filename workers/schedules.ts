@@ -16,13 +16,12 @@ export interface JobSchedule {
 
 export const SCHEDULE_TIME_ZONE = "Asia/Shanghai";
 
-/**
- * The platform's schedules. domain/ledger does not exist yet; when it exposes its functions, add
- * with their job definitions:
- *   { id: "ledger-reconcile-nightly", job: "ledger.reconcile", pattern: "30 2 * * *" }
- *   { id: "holds-expire-every-minute", job: "holds.expire", pattern: "* * * * *" }
- */
-export const jobSchedules: JobSchedule[] = [];
+/** The platform's schedules (their jobs are in workers/registry.ts). */
+export const jobSchedules: JobSchedule[] = [
+  { id: "ledger-reconcile-nightly", job: "ledger.reconcile", pattern: "30 2 * * *" },
+  { id: "holds-expire-every-minute", job: "holds.expire", pattern: "* * * * *" },
+  { id: "outbox-prune-daily", job: "outbox.prune", pattern: "15 3 * * *" },
+];
 
 export function assertSchedule(schedule: JobSchedule): void {
   assertJobName(schedule.job);

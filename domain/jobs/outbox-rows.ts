@@ -125,3 +125,11 @@ export async function enqueueScheduledRun(
     return true;
   });
 }
+
+/** Deletes done rows completed before the given time. */
+export async function pruneSettledOutboxJobs(db: DbOrTx, options: { completedBefore: Date }): Promise<number> {
+  const { count } = await db.outboxJob.deleteMany({
+    where: { status: "done", completedAt: { lt: options.completedBefore } },
+  });
+  return count;
+}

@@ -164,4 +164,30 @@ describe.skipIf(!redisUrl)("BullMQ job runner (REDIS_URL)", () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]!.subject).toBe("Li Lei invited you to join 昆明理工大学");
   });
+
+  it("turns a scheduler tick into one outbox run per fire time", async () => {
+    const jobs = testJobs();
+    const queue = openQueue();
+    await start(jobs);
+    const fire = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000; // an hour ago: due now
+    // What BullMQ's job scheduler adds each tick (its ids end with the fire time in ms); twice, as after a duplicate tick.
+    await queue.add(
+      "test.touch",
+      { scheduleId: "touch-nightly", payload: { label: "nightly" } },
+      { jobId: `sched-a-${fire}` },
+    );
+    await queue.add(
+      "test.touch",
+      { scheduleId: "touch-nightly", payload: { label: "nightly" } },
+      { jobId: `sched-b-${fire}` },
+    );
+    const row = await waitFor(async () => {
+      const r = await db.prisma.outboxJob.findFirst({ where: { name: "test.touch" } });
+      return r?.status === "done" && r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await db.prisma.outboxJob.count({ where: { name: "test.touch" } })).toBe(1);
+    expect(row.runAfter.getTime()).toBe(fire);
+    expect(jobs.runs.get(`ob-${row.id}`)).toBe(1);
+  });
 });
