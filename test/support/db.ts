@@ -62,6 +62,8 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
 const templates = new Map<string, Promise<string>>();
 
 async function createPostgresDatabase(serverUrl: string, migrationsDir: string | undefined): Promise<TestDatabase> {
+  reaping ??= dropOrphans(serverUrl).catch(() => {});
+  await reaping;
   const template = migrationsDir ? await ensureTemplate(serverUrl, migrationsDir) : undefined;
   const name = `jiebang_t_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
   await withAdmin(serverUrl, (admin) =>
@@ -80,6 +82,35 @@ async function createPostgresDatabase(serverUrl: string, migrationsDir: string |
       await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
+}
+
+let reaping: Promise<void> | undefined;
+
+/**
+ * A test process killed before `close()` (a timeout, Ctrl-C) leaves its database behind. On a
+ * server on this machine, drop the `jiebang_t_<pid>_…` databases whose process is gone.
+ */
+async function dropOrphans(serverUrl: string): Promise<void> {
+  if (!["localhost", "127.0.0.1", "[::1]", ""].includes(new URL(serverUrl).hostname)) return;
+  await withAdmin(serverUrl, async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'jiebang\\_t\\_%'",
+    );
+    for (const { datname } of rows) {
+      const pid = Number(/^jiebang_t_(\d+)_/.exec(datname)?.[1]);
+      if (!pid || pid === process.pid || processAlive(pid)) continue;
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
+    }
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**
