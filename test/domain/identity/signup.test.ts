@@ -140,8 +140,9 @@ describe("signUp creating an organisation", () => {
         },
       },
     };
-    const corrupted = generateCreditCode().slice(0, 17) + "0";
-    const badCode = corrupted === base.organisation.create.creditCode ? corrupted.slice(0, 17) + "1" : corrupted;
+    // The same code with a different check character: always invalid.
+    const good = generateCreditCode();
+    const badCode = good.slice(0, 17) + (good[17] === "0" ? "1" : "0");
     await expectRefusal(
       signUp({ ...base, organisation: { create: { ...base.organisation.create, creditCode: badCode } } }),
       "errors.creditCodeInvalid",
