@@ -5,7 +5,7 @@ import { openDatabase, type Database } from "#domain/db/client.ts";
 import type { Env } from "#domain/env.ts";
 import { createMailTransport, type MailTransport } from "#domain/mail/transport.ts";
 import { createSearchEngine, type SearchEngine } from "#search/index.ts";
-import { startJobRunner } from "#workers/runner.ts";
+import { startJobRunner } from "#workers/dispatcher.ts";
 
 /**
  * Everything a request or a job needs, built once per process and handed to Remix through the
@@ -73,7 +73,8 @@ export async function createServices(env: Env, options: { csrfSecret: string; lo
     csrfSecret: options.csrfSecret,
     probes,
     async start() {
-      const runner = await startJobRunner({ db: database.prisma, env, mail, search, log });
+      // With Redis the web process only dispatches outbox rows; `npm run worker` processes run them.
+      const runner = await startJobRunner({ db: database.prisma, env, mail, search, log, runWorker: !env.REDIS_URL });
       services.stopJobs = () => runner.stop();
     },
     closeProbes: async () => {
