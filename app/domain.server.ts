@@ -15,3 +15,19 @@ export { listZones } from "#domain/identity/zones.ts";
 export { countJobsByStatus, listFailedJobs, retryJob } from "#domain/jobs/admin.ts";
 export { listDevMailbox } from "#domain/mail/dev-mailbox.ts";
 export { listManagedOrganisations } from "#domain/identity/members.ts";
+// ledger pages
+export { deposit, requireBankReference } from "#domain/ledger/deposits.ts";
+export { confirmWithdrawal, rejectWithdrawal, requestWithdrawal } from "#domain/ledger/withdrawals.ts";
+export {
+  accountStatement,
+  accountStatementCsv,
+  pendingWithdrawals,
+  reconciliationHistory,
+  searchAccounts,
+  transactionDetail,
+  walletBalancesByOrg,
+  getBalance,
+} from "#domain/ledger/read.ts";
+export { reconcileLedger } from "#domain/ledger/reconcile.ts";
+export { organisationByReferenceCode, organisationsById, pendingWithdrawalsOfOrg, recentDepositsWithAmounts } from "#domain/ledger/pages.ts";
+export { parseMoney } from "#domain/money/money.ts";

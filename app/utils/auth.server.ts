@@ -39,6 +39,11 @@ function navFor(actor: Actor): CurrentUser["nav"] {
     nav.push({ to: "/audit", labelKey: "nav.audit" });
   }
   if (can(actor, "read:jobs:any")) nav.push({ to: "/admin/jobs", labelKey: "nav.jobs" });
+  if (actor.memberships.some((m) => can(actor, "read:wallet:own", { organisationId: m.organisationId }))) {
+    nav.push({ to: "/wallet", labelKey: "nav.wallet" });
+  }
+  if (can(actor, "confirm:deposit:any")) nav.push({ to: "/finance", labelKey: "nav.finance" });
+  if (can(actor, "read:ledger:any")) nav.push({ to: "/admin/ledger", labelKey: "nav.ledger" });
   return nav;
 }
 
