@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     events: page.events.map((e) => ({
       id: String(e.id),
       createdAt: e.createdAt.toISOString(),
-      actorName: e.actorId,
+      actorName: e.actorName ?? e.actorId,
       action: e.action,
       entity: `${e.entityType} ${e.entityId}`,
       ip: e.ip,
