@@ -43,13 +43,23 @@ const MATCHERS = Object.entries(KINDS).map(([kind, spec]) => ({
   spec,
 }));
 
+// Hot paths validate the same few addresses over and over: remember the answers (bounded).
+const specCache = new Map<string, AccountSpec | undefined>();
+
 /** The spec of a valid address, or undefined for anything else. */
 export function accountSpec(address: string): AccountSpec | undefined {
   if (typeof address !== "string" || address.length > 200) return undefined;
+  if (specCache.has(address)) return specCache.get(address);
+  let found: AccountSpec | undefined;
   for (const { kind, regex, spec } of MATCHERS) {
-    if (regex.test(address)) return { kind, type: spec.type, normalSide: spec.normalSide, flags: spec.flags };
+    if (regex.test(address)) {
+      found = Object.freeze({ kind, type: spec.type, normalSide: spec.normalSide, flags: spec.flags });
+      break;
+    }
   }
-  return undefined;
+  if (specCache.size >= 50_000) specCache.clear();
+  specCache.set(address, found);
+  return found;
 }
 
 export function isValidAddress(address: string): boolean {

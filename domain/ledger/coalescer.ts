@@ -1,9 +1,11 @@
 import type { LedgerSql } from "./sql.ts";
-import { submitTransactions, validateTransaction, type SubmitResult, type TransactionInput } from "./submit.ts";
+import { prepareTransaction, submitPrepared, type PreparedTransaction, type SubmitResult, type TransactionInput } from "./submit.ts";
 
 export interface LedgerCoalescer {
   /** Commits one transaction; resolves with its own result, exactly as submitTransactions would. */
   submit(input: TransactionInput): Promise<SubmitResult>;
+  /** Commits many transactions (a caller's batch); they may share calls with other callers' work. */
+  submitMany(inputs: readonly TransactionInput[]): Promise<SubmitResult[]>;
   /** Waits until everything submitted so far is answered. */
   drain(): Promise<void>;
 }
@@ -18,9 +20,11 @@ export interface LedgerCoalescer {
  * transaction (its `sql` is a pool): workers, bulk jobs, the benchmark.
  */
 export function createLedgerCoalescer(options: { sql: LedgerSql; maxBatch?: number; maxInFlight?: number }): LedgerCoalescer {
-  const maxBatch = options.maxBatch ?? 1000;
-  const maxInFlight = options.maxInFlight ?? 4;
-  const queue: { input: TransactionInput; resolve: (r: SubmitResult) => void; reject: (e: unknown) => void }[] = [];
+  const maxBatch = options.maxBatch ?? 2000;
+  // Two calls in flight: one holds its accounts' locks and commits while the next is parsed. More
+  // only queue on the same row locks (random transfers touch overlapping accounts).
+  const maxInFlight = options.maxInFlight ?? 2;
+  const queue: { input: PreparedTransaction; resolve: (r: SubmitResult) => void; reject: (e: unknown) => void }[] = [];
   let inFlight = 0;
   let idle: (() => void)[] = [];
 
@@ -28,7 +32,7 @@ export function createLedgerCoalescer(options: { sql: LedgerSql; maxBatch?: numb
     while (inFlight < maxInFlight && queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       inFlight++;
-      submitTransactions({ db: options.sql, transactions: batch.map((b) => b.input) })
+      submitPrepared({ db: options.sql, prepared: batch.map((b) => b.input) })
         .then(
           (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
           (error: unknown) => batch.forEach((b) => b.reject(error)),
@@ -48,11 +52,22 @@ export function createLedgerCoalescer(options: { sql: LedgerSql; maxBatch?: numb
   return {
     submit(input) {
       // Invalid input fails its own caller here, never the batch it would have joined.
-      validateTransaction(input);
+      const prepared = prepareTransaction(input);
       return new Promise<SubmitResult>((resolve, reject) => {
-        queue.push({ input, resolve, reject });
+        queue.push({ input: prepared, resolve, reject });
         pump();
       });
+    },
+    submitMany(inputs) {
+      const prepared = inputs.map(prepareTransaction);
+      const answers = prepared.map(
+        (input) =>
+          new Promise<SubmitResult>((resolve, reject) => {
+            queue.push({ input, resolve, reject });
+          }),
+      );
+      pump();
+      return Promise.all(answers);
     },
     drain() {
       if (inFlight === 0 && queue.length === 0) return Promise.resolve();

@@ -86,10 +86,13 @@ interface Prepared {
 
 /** Validates one transaction as submitTransactions would (throws the same AppError). */
 export function validateTransaction(input: TransactionInput): void {
-  prepare(input);
+  prepareTransaction(input);
 }
 
-function prepare(input: TransactionInput): Prepared {
+/** A validated transaction in the form ledger_submit takes (see submitPrepared). */
+export type PreparedTransaction = Prepared;
+
+export function prepareTransaction(input: TransactionInput): PreparedTransaction {
   const key = validateIdempotencyKey(input.idempotencyKey);
   if (!isTransactionCode(input.code)) throw invalid("code", { code: String(input.code) });
   if (!Array.isArray(input.postings) || input.postings.length < 1 || input.postings.length > MAX_POSTINGS) throw invalid("postings");
@@ -153,7 +156,12 @@ function toResult(row: WireResult): SubmitResult {
  * answered like replays (same input) or conflicts (other input) of the first.
  */
 export async function submitTransactions(options: { db: LedgerDb; transactions: readonly TransactionInput[] }): Promise<SubmitResult[]> {
-  const prepared = options.transactions.map(prepare);
+  return submitPrepared({ db: options.db, prepared: options.transactions.map(prepareTransaction) });
+}
+
+/** submitTransactions for transactions already validated by prepareTransaction (the coalescer). */
+export async function submitPrepared(options: { db: LedgerDb; prepared: readonly PreparedTransaction[] }): Promise<SubmitResult[]> {
+  const { prepared } = options;
   if (prepared.length === 0) return [];
   const specs = new Map<string, AccountSpec>();
   const firstByKey = new Map<string, number>();

@@ -157,10 +157,12 @@ CREATE FUNCTION ledger_submit(p_batch jsonb) RETURNS jsonb LANGUAGE plpgsql SET 
 DECLARE
     v_txs jsonb := p_batch->'txs';
     v_a text[]; v_t text[]; v_s text[]; v_f text[];
+    v_seq regclass := '"LedgerTransaction_id_seq"'::regclass;
     a_id bigint[]; a_addr text[]; a_flag int[];
     a_dp bigint[]; a_cp bigint[]; a_dq bigint[]; a_cq bigint[]; a_ch boolean[];
     n_a int;
-    p_tx int[]; p_d int[]; p_c int[]; p_amt bigint[];
+    p_tx int[]; p_d int[]; p_c int[]; p_amt bigint[]; p_idx int[];
+    v_fast boolean;
     n_p int; n_expected int;
     t_status int[]; t_id bigint[]; t_pe boolean[]; t_first int[]; t_cnt int[]; t_fail int[];
     n_tx int;
@@ -196,8 +198,9 @@ BEGIN
 
     SELECT count(*)::int,
            array_agg(q.t ORDER BY q.t, q.o), array_agg(da.i::int ORDER BY q.t, q.o),
-           array_agg(ca.i::int ORDER BY q.t, q.o), array_agg(q.amt ORDER BY q.t, q.o)
-    INTO n_p, p_tx, p_d, p_c, p_amt
+           array_agg(ca.i::int ORDER BY q.t, q.o), array_agg(q.amt ORDER BY q.t, q.o),
+           array_agg((q.o - 1)::int ORDER BY q.t, q.o)
+    INTO n_p, p_tx, p_d, p_c, p_amt, p_idx
     FROM (SELECT t.ord::int AS t, p.ord AS o, p.v->>0 AS d, p.v->>1 AS c, (p.v->>2)::bigint AS amt
           FROM jsonb_array_elements(v_txs) WITH ORDINALITY t(v, ord)
           CROSS JOIN LATERAL jsonb_array_elements(t.v->'p') WITH ORDINALITY p(v, ord)) q
@@ -221,6 +224,56 @@ BEGIN
         RAISE EXCEPTION 'ledger_submit: a posting names an account that is not in "accounts"';
     END IF;
 
+    -- Fast path: when every account could pay all of the batch's debits to it (credits to a
+    -- credits-limited account: all of its credits) out of what it had before the batch, every
+    -- transaction passes in any order, and the batch is applied with set-based statements only.
+    SELECT coalesce(bool_and(CASE a_flag[y.acc]
+                                 WHEN 1 THEN a_dp[y.acc] + a_dq[y.acc] + y.d <= a_cp[y.acc]
+                                 WHEN 2 THEN a_cp[y.acc] + a_cq[y.acc] + y.c <= a_dp[y.acc]
+                                 ELSE true END), true)
+    INTO v_fast
+    FROM (SELECT x.acc, sum(x.d) AS d, sum(x.c) AS c
+          FROM (SELECT u.d AS acc, u.amt AS d, 0::bigint AS c FROM unnest(p_tx, p_d, p_amt) u(t, d, amt) WHERE t_status[u.t] = 0
+                UNION ALL
+                SELECT u.c, 0, u.amt FROM unnest(p_tx, p_c, p_amt) u(t, c, amt) WHERE t_status[u.t] = 0) x
+          GROUP BY x.acc) y;
+
+    IF v_fast THEN
+        SELECT array_agg(CASE WHEN u.st = 0 THEN nextval(v_seq) ELSE u.id END ORDER BY u.i)
+        INTO t_id
+        FROM unnest(t_status, t_id) WITH ORDINALITY u(st, id, i);
+
+        INSERT INTO "LedgerTransaction" ("id", "idempotencyKey", "inputHash", "code", "kind", "timeoutAt", "correctsId", "metadata")
+        SELECT t_id[t.ord], t.v->>'k', t.v->>'h', t.v->>'c',
+               (CASE WHEN t_pe[t.ord] THEN 'pending' ELSE 'posted' END)::"LedgerTransactionKind",
+               (t.v->>'to')::timestamp(3), (t.v->>'co')::bigint, coalesce(t.v->'m', '{}'::jsonb)
+        FROM jsonb_array_elements(v_txs) WITH ORDINALITY t(v, ord)
+        WHERE t_status[t.ord] = 0;
+
+        INSERT INTO "LedgerPosting" ("transactionId", "index", "debitAccountId", "creditAccountId", "amount", "pending")
+        SELECT t_id[u.t], u.idx, a_id[u.d], a_id[u.c], u.amt, t_pe[u.t]
+        FROM unnest(p_tx, p_idx, p_d, p_c, p_amt) u(t, idx, d, c, amt)
+        WHERE t_status[u.t] = 0;
+
+        UPDATE "LedgerAccount" a
+        SET "debitsPosted" = a."debitsPosted" + x.dp, "creditsPosted" = a."creditsPosted" + x.cp,
+            "debitsPending" = a."debitsPending" + x.dq, "creditsPending" = a."creditsPending" + x.cq
+        FROM (SELECT y.acc, sum(y.dp) AS dp, sum(y.cp) AS cp, sum(y.dq) AS dq, sum(y.cq) AS cq
+              FROM (SELECT a_id[u.d] AS acc,
+                           CASE WHEN t_pe[u.t] THEN 0 ELSE u.amt END AS dp, 0::bigint AS cp,
+                           CASE WHEN t_pe[u.t] THEN u.amt ELSE 0 END AS dq, 0::bigint AS cq
+                    FROM unnest(p_tx, p_d, p_amt) u(t, d, amt) WHERE t_status[u.t] = 0
+                    UNION ALL
+                    SELECT a_id[u.c], 0, CASE WHEN t_pe[u.t] THEN 0 ELSE u.amt END, 0, CASE WHEN t_pe[u.t] THEN u.amt ELSE 0 END
+                    FROM unnest(p_tx, p_c, p_amt) u(t, c, amt) WHERE t_status[u.t] = 0) y
+              GROUP BY y.acc) x
+        WHERE a."id" = x.acc;
+
+        RETURN (SELECT jsonb_agg(jsonb_build_array(u.st, u.id::text, NULL) ORDER BY u.i)
+                FROM unnest(t_status, t_id) WITH ORDINALITY u(st, id, i));
+    END IF;
+
+    -- Otherwise walk the batch in order, transaction by transaction, in memory.
     t_first := array_fill(0, ARRAY[n_tx]);
     t_cnt := array_fill(0, ARRAY[n_tx]);
     t_fail := array_fill(0, ARRAY[n_tx]);
@@ -266,7 +319,7 @@ BEGIN
             CONTINUE;
         END IF;
         n_ok := n_ok + 1;
-        t_id[i] := nextval(pg_get_serial_sequence('"LedgerTransaction"', 'id'));
+        t_id[i] := nextval(v_seq);
         ok_ord[n_ok] := i;
         ok_id[n_ok] := t_id[i];
         FOR j IN t_first[i] .. t_first[i] + t_cnt[i] - 1 LOOP
@@ -363,7 +416,7 @@ BEGIN
         END IF;
     END LOOP;
 
-    v_id := nextval(pg_get_serial_sequence('"LedgerTransaction"', 'id'));
+    v_id := nextval('"LedgerTransaction_id_seq"'::regclass);
     INSERT INTO "LedgerTransaction" ("id", "idempotencyKey", "inputHash", "code", "kind", "pendingId", "metadata")
     VALUES (v_id, p->>'k', p->>'h', p->>'c', v_kind, v_hold.id, coalesce(p->'m', '{}'::jsonb));
 
