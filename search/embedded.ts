@@ -1,29 +1,269 @@
-import MiniSearch from "minisearch";
+import MiniSearch, { type Query, type SearchResult as MiniResult } from "minisearch";
 import type { Jieba } from "@node-rs/jieba";
 import { AppError } from "#domain/errors.ts";
 import {
+  andInto,
+  Bitset,
+  complementWithin,
+  copyWords,
+  countAnd,
+  countBits,
+  forEachBit,
+  hasBit,
+  orInto,
+} from "./bitset.ts";
+import {
   clampPage,
+  DEFAULT_RANKING_RULES,
   highlightMarkers,
   markersToHtml,
+  parseSort,
+  toJsonDocument,
+  validateDocumentId,
   type IndexSettings,
   type SearchDocument,
   type SearchEngine,
   type SearchHit,
   type SearchQuery,
   type SearchResult,
+  type SortClause,
 } from "./engine.ts";
-import { parseFilter } from "./filter.ts";
-import { indexTerms, isLatinWord, loadJieba, queryTerms } from "./jieba.ts";
+import { facetKey, inRange, parseFilter, scalarValues, toNumber, type FilterNode } from "./filter.ts";
+import { indexTerms, isLatinWord, loadJieba } from "./jieba.ts";
+import { queryWords, synonymTable, typoBudget, type QueryWord, type SynonymTable } from "./query-words.ts";
 
-interface EmbeddedIndex {
-  settings: IndexSettings;
-  mini: MiniSearch<SearchDocument>;
-  documents: Map<string, SearchDocument>;
+/** One filterable attribute: value → documents, which documents have it, and its numbers for ranges. */
+interface AttributeIndex {
+  values: Map<string, { display: unknown; bits: Bitset }>;
+  exists: Bitset;
+  /** By slot; NaN when the document has no single number here. */
+  numbers: Float64Array;
+  /** Slots whose value is an array with numbers in it. */
+  numberLists: Map<number, number[]>;
 }
 
+interface Entry {
+  slot: number;
+  document: SearchDocument;
+}
+
+class EmbeddedIndex {
+  readonly mini: MiniSearch<Entry>;
+  readonly slotById = new Map<string, number>();
+  readonly documents: (SearchDocument | undefined)[] = [];
+  readonly alive = new Bitset();
+  readonly attributes = new Map<string, AttributeIndex>();
+  readonly synonyms: SynonymTable;
+  readonly rankingRules: string[];
+  /** Freed slots are reused so a long-lived index does not grow with churn. */
+  private readonly freeSlots: number[] = [];
+
+  constructor(
+    readonly settings: IndexSettings,
+    jieba: Jieba,
+  ) {
+    this.mini = createMiniSearch(jieba, settings);
+    this.synonyms = synonymTable(settings.synonyms);
+    this.rankingRules = settings.rankingRules ?? DEFAULT_RANKING_RULES;
+    for (const attribute of settings.filterableAttributes) {
+      this.attributes.set(attribute, {
+        values: new Map(),
+        exists: new Bitset(),
+        numbers: new Float64Array(0),
+        numberLists: new Map(),
+      });
+    }
+  }
+
+  get slotCount(): number {
+    return this.documents.length;
+  }
+
+  get wordCount(): number {
+    return (this.documents.length + 31) >>> 5;
+  }
+
+  upsert(raw: SearchDocument): void {
+    const id = validateDocumentId(this.settings.primaryKey, raw);
+    const document = toJsonDocument(raw);
+    const existing = this.slotById.get(id);
+    if (existing !== undefined) this.remove(existing, id);
+    const slot = this.freeSlots.pop() ?? this.documents.length;
+    this.documents[slot] = document;
+    this.slotById.set(id, slot);
+    this.alive.set(slot);
+    this.mini.add({ slot, document });
+    for (const [attribute, index] of this.attributes) this.addAttribute(index, slot, document[attribute]);
+  }
+
+  delete(id: string): void {
+    const slot = this.slotById.get(id);
+    if (slot !== undefined) this.remove(slot, id);
+  }
+
+  private remove(slot: number, id: string): void {
+    const document = this.documents[slot]!;
+    this.mini.discard(slot);
+    for (const [attribute, index] of this.attributes) {
+      const value = document[attribute];
+      if (value === undefined) continue;
+      index.exists.clear(slot);
+      for (const v of scalarValues(value)) index.values.get(facetKey(v))?.bits.clear(slot);
+      if (slot < index.numbers.length) index.numbers[slot] = NaN;
+      index.numberLists.delete(slot);
+    }
+    this.documents[slot] = undefined;
+    this.alive.clear(slot);
+    this.slotById.delete(id);
+    this.freeSlots.push(slot);
+  }
+
+  private addAttribute(index: AttributeIndex, slot: number, value: unknown): void {
+    if (value === undefined) return;
+    index.exists.set(slot);
+    const values = scalarValues(value);
+    for (const v of values) {
+      const key = facetKey(v);
+      let entry = index.values.get(key);
+      if (!entry) {
+        entry = { display: v, bits: new Bitset() };
+        index.values.set(key, entry);
+      }
+      entry.bits.set(slot);
+    }
+    if (slot >= index.numbers.length) {
+      const grown = new Float64Array(Math.max(1024, (slot + 1) * 2)).fill(NaN);
+      grown.set(index.numbers);
+      index.numbers = grown;
+    }
+    const numbers = values.map(toNumber).filter((n): n is number => n !== undefined);
+    if (Array.isArray(value)) {
+      if (numbers.length > 0) index.numberLists.set(slot, numbers);
+    } else if (numbers.length === 1) {
+      index.numbers[slot] = numbers[0]!;
+    }
+  }
+
+  /** The documents a filter selects, as a bitset over the current slots (live documents only). */
+  select(node: FilterNode | undefined): Uint32Array {
+    const universe = copyWords(this.alive, this.wordCount);
+    if (!node) return universe;
+    const result = this.evaluate(node, universe);
+    andInto(result, universe);
+    return result;
+  }
+
+  private evaluate(node: FilterNode, universe: Uint32Array): Uint32Array {
+    const size = universe.length;
+    switch (node.kind) {
+      case "and": {
+        const result = this.evaluate(node.children[0]!, universe);
+        for (const child of node.children.slice(1)) andInto(result, this.evaluate(child, universe));
+        return result;
+      }
+      case "or": {
+        const result = new Uint32Array(size);
+        for (const child of node.children) orInto(result, this.evaluate(child, universe));
+        return result;
+      }
+      case "not": {
+        const result = this.evaluate(node.child, universe);
+        complementWithin(result, universe);
+        return result;
+      }
+      case "exists":
+        return copyWords(this.attribute(node.attribute).exists, size);
+      case "equals": {
+        const index = this.attribute(node.attribute);
+        const result = new Uint32Array(size);
+        for (const value of node.values) {
+          const entry = index.values.get(facetKey(value));
+          if (entry) orInto(result, entry.bits.words);
+        }
+        return result;
+      }
+      case "range": {
+        const index = this.attribute(node.attribute);
+        const result = new Uint32Array(size);
+        const numbers = index.numbers;
+        const n = Math.min(numbers.length, size << 5);
+        for (let slot = 0; slot < n; slot++) {
+          const v = numbers[slot]!;
+          // NaN fails both comparisons.
+          if (inRange(node, v)) result[slot >>> 5]! |= 1 << (slot & 31);
+        }
+        for (const [slot, list] of index.numberLists) {
+          if (list.some((v) => inRange(node, v))) result[slot >>> 5]! |= 1 << (slot & 31);
+        }
+        return result;
+      }
+    }
+  }
+
+  attribute(name: string): AttributeIndex {
+    const index = this.attributes.get(name);
+    if (!index) throw new AppError("bad_request", "errors.searchFilterInvalid", { params: { attribute: name } });
+    return index;
+  }
+
+  facets(
+    attributes: string[],
+    matches: Uint32Array,
+    matchCount: number,
+  ): { facets: Record<string, Record<string, number>>; facetStats: Record<string, { min: number; max: number }> } {
+    const facets: Record<string, Record<string, number>> = {};
+    const facetStats: Record<string, { min: number; max: number }> = {};
+    for (const attribute of attributes) {
+      const index = this.attribute(attribute);
+      const counts: [string, number][] = [];
+      if (matchCount * 4 < index.values.size * matches.length) {
+        // Few matches: read their values instead of intersecting every value's bitset.
+        const byKey = new Map<string, number>();
+        forEachBit(matches, (slot) => {
+          for (const v of new Set(scalarValues(this.documents[slot]![attribute]).map(facetKey))) {
+            byKey.set(v, (byKey.get(v) ?? 0) + 1);
+          }
+        });
+        for (const [key, count] of byKey) counts.push([String(index.values.get(key)!.display), count]);
+      } else {
+        for (const entry of index.values.values()) {
+          const count = countAnd(entry.bits.words, matches);
+          if (count > 0) counts.push([String(entry.display), count]);
+        }
+      }
+      counts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      facets[attribute] = Object.fromEntries(counts.slice(0, MAX_VALUES_PER_FACET));
+
+      let min = Infinity;
+      let max = -Infinity;
+      const numbers = index.numbers;
+      forEachBit(matches, (slot) => {
+        const v = slot < numbers.length ? numbers[slot]! : NaN;
+        if (v === v) {
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+      });
+      for (const [slot, list] of index.numberLists) {
+        if (!hasBit(matches, slot)) continue;
+        for (const v of list) {
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+      }
+      if (min <= max) facetStats[attribute] = { min, max };
+    }
+    return { facets, facetStats };
+  }
+}
+
+/** Meilisearch's default `maxValuesPerFacet`. */
+const MAX_VALUES_PER_FACET = 100;
+
 /**
- * The embedded engine: MiniSearch with jieba word splitting, in this process's memory. Real, not a
- * mock, but one process's: it must be fed by that process (DESIGN.md).
+ * The embedded engine: MiniSearch with jieba word splitting, plus bitset indexes for filters and
+ * facets, in this process's memory. Real, not a mock, but one process's: it must be fed by that
+ * process (DESIGN.md).
  */
 export function createEmbeddedSearchEngine(): SearchEngine {
   const indexes = new Map<string, EmbeddedIndex>();
@@ -41,90 +281,98 @@ export function createEmbeddedSearchEngine(): SearchEngine {
       const jieba = await loadJieba();
       const existing = indexes.get(name);
       if (existing && JSON.stringify(existing.settings) === JSON.stringify(settings)) return;
-      const mini = createMiniSearch(jieba, settings);
-      const documents = existing?.documents ?? new Map<string, SearchDocument>();
-      mini.addAll([...documents.values()]);
-      indexes.set(name, { settings, mini, documents });
+      const index = new EmbeddedIndex(settings, jieba);
+      for (const document of existing?.documents ?? []) if (document) index.upsert(document);
+      indexes.set(name, index);
     },
 
     async upsert(name, documents) {
       const index = getIndex(name);
-      for (const document of documents) {
-        const id = documentId(index.settings, document);
-        if (index.mini.has(id)) index.mini.discard(id);
-        const stored = { ...document, [index.settings.primaryKey]: id };
-        index.mini.add(stored);
-        index.documents.set(id, stored);
-      }
+      for (const document of documents) validateDocumentId(index.settings.primaryKey, document);
+      for (const document of documents) index.upsert(document);
     },
 
     async delete(name, ids) {
       const index = getIndex(name);
-      for (const id of ids) {
-        if (index.mini.has(id)) index.mini.discard(id);
-        index.documents.delete(id);
+      for (const id of ids) index.delete(String(id));
+    },
+
+    async rebuild(name, settings, batches) {
+      const jieba = await loadJieba();
+      const index = new EmbeddedIndex(settings, jieba);
+      let count = 0;
+      for await (const batch of batches) {
+        for (const document of batch) index.upsert(document);
+        count += batch.length;
       }
+      indexes.set(name, index); // the swap: searches see the old index until here
+      return { documents: count };
     },
 
     async search<D extends SearchDocument>(name: string, query: SearchQuery): Promise<SearchResult<D>> {
       const jieba = await loadJieba();
       const index = getIndex(name);
       const { offset, limit } = clampPage(query);
-      for (const attribute of [...(query.facets ?? [])]) {
+      const facetAttributes = query.facets ?? [];
+      for (const attribute of facetAttributes) {
         if (!index.settings.filterableAttributes.includes(attribute)) {
           throw new AppError("bad_request", "errors.searchFacetInvalid", { params: { attribute } });
         }
       }
       const sort = parseSort(query.sort ?? [], index.settings.sortableAttributes);
-      const predicate = parseFilter(query.filter, index.settings.filterableAttributes);
+      const matches = index.select(parseFilter(query.filter, index.settings.filterableAttributes));
+      const words = queryWords(jieba, query.q ?? "", index.synonyms);
 
-      const words = queryTerms(jieba, query.q ?? "");
-      let candidates: { document: SearchDocument; score: number; terms: string[] }[];
+      let total: number;
+      let page: { slot: number; terms: string[] }[];
+      let facetSet = matches;
       if (words.length === 0) {
-        candidates = [...index.documents.values()].map((document) => ({ document, score: 0, terms: [] }));
+        total = countBits(matches);
+        if (sort.length === 0) {
+          page = [];
+          let skipped = 0;
+          forEachBit(matches, (slot) => {
+            if (page.length >= limit) return false;
+            if (skipped++ >= offset) page.push({ slot, terms: [] });
+          });
+        } else {
+          const candidates: Candidate[] = [];
+          forEachBit(matches, (slot) => {
+            candidates.push({ slot, score: 0, words: 0, terms: [] });
+          });
+          page = topK(candidates, rankingComparator(index, [], sort), offset + limit).slice(offset);
+        }
       } else {
-        const q = words.join(" ");
-        let results = index.mini.search(q, { combineWith: "AND" });
-        if (results.length === 0) results = index.mini.search(q, { combineWith: "OR" });
-        candidates = results.flatMap((result) => {
-          const document = index.documents.get(String(result.id));
-          return document ? [{ document, score: result.score, terms: result.terms }] : [];
+        const results = index.mini.search(miniQuery(words), {
+          filter: (result) => hasBit(matches, result.id as number),
         });
-      }
-      const matching = candidates.filter((candidate) => predicate(candidate.document));
-      if (sort.length > 0) {
-        matching.sort((a, b) => {
-          for (const { attribute, direction } of sort) {
-            const order = compareValues(a.document[attribute], b.document[attribute]);
-            if (order !== 0) return direction === "asc" ? order : -order;
-          }
-          return b.score - a.score;
-        });
+        const candidates = results.map((result) => candidate(result, words));
+        total = candidates.length;
+        page = topK(candidates, rankingComparator(index, index.rankingRules, sort), offset + limit).slice(offset);
+        if (facetAttributes.length > 0) {
+          facetSet = new Uint32Array(matches.length);
+          for (const c of candidates) facetSet[c.slot >>> 5]! |= 1 << (c.slot & 31);
+        }
       }
 
-      const hits: SearchHit<D>[] = matching.slice(offset, offset + limit).map((candidate) => {
-        const hit: SearchHit<D> = { document: candidate.document as D };
+      const hits: SearchHit<D>[] = page.map(({ slot, terms }) => {
+        const document = index.documents[slot]!;
+        const hit: SearchHit<D> = { document: document as D };
         if (query.highlight?.length) {
           hit.highlight = Object.fromEntries(
-            query.highlight.map((attribute) => [
-              attribute,
-              markersToHtml(markTerms(textOf(candidate.document[attribute]), candidate.terms)),
-            ]),
+            query.highlight.map((attribute) => [attribute, markersToHtml(markTerms(textOf(document[attribute]), terms))]),
           );
         }
         return hit;
       });
-      const result: SearchResult<D> = { hits, total: matching.length, offset, limit };
-      if (query.facets?.length)
-        result.facets = countFacets(
-          matching.map((m) => m.document),
-          query.facets,
-        );
+      const result: SearchResult<D> = { hits, total, offset, limit };
+      if (facetAttributes.length > 0) Object.assign(result, index.facets(facetAttributes, facetSet, total));
       return result;
     },
 
     async health() {
-      return { ok: true, engine: "embedded", detail: `${indexes.size} indexes in memory` };
+      const sizes = [...indexes].map(([name, index]) => `${name}: ${index.slotById.size}`).join(", ");
+      return { ok: true, engine: "embedded", detail: `${indexes.size} indexes in memory${sizes ? ` (${sizes})` : ""}` };
     },
 
     async close() {
@@ -133,86 +381,159 @@ export function createEmbeddedSearchEngine(): SearchEngine {
   };
 }
 
-function createMiniSearch(jieba: Jieba, settings: IndexSettings): MiniSearch<SearchDocument> {
+interface Candidate {
+  slot: number;
+  score: number;
+  /** How many of the query's words the document has (Meilisearch's `words` rule). */
+  words: number;
+  terms: string[];
+}
+
+function candidate(result: MiniResult, words: QueryWord[]): Candidate {
+  const matched = new Set(result.queryTerms);
+  let count = 0;
+  for (const word of words) if (word.alternatives.some((terms) => terms.some((t) => matched.has(t)))) count++;
+  return { slot: result.id as number, score: result.score, words: count, terms: result.terms };
+}
+
+/** Every query word is optional, the last one a prefix; typo budgets by word length (Latin only). */
+function miniQuery(words: QueryWord[]): Query {
+  return {
+    combineWith: "OR",
+    queries: words.map((word, wi) => ({
+      combineWith: "OR",
+      queries: word.alternatives.map((terms) => ({
+        combineWith: "AND",
+        queries: terms.map((term, ti) => {
+          const last = wi === words.length - 1 && ti === terms.length - 1 && !word.synonym;
+          const typos = typoBudget(term);
+          return {
+            queries: [term],
+            prefix: last && (isLatinWord(term) || [...term].length >= 2),
+            fuzzy: typos > 0 ? typos : false,
+          };
+        }),
+      })),
+    })),
+  };
+}
+
+type Comparator = (a: Candidate, b: Candidate) => number;
+
+function rankingComparator(index: EmbeddedIndex, rules: string[], sort: SortClause[]): Comparator {
+  const steps: Comparator[] = [];
+  let scored = false;
+  const bySort = (clauses: SortClause[]): Comparator => {
+    const documents = index.documents;
+    return (a, b) => {
+      for (const { attribute, direction } of clauses) {
+        const order = compareValues(documents[a.slot]![attribute], documents[b.slot]![attribute], direction);
+        if (order !== 0) return order;
+      }
+      return 0;
+    };
+  };
+  let sortPlaced = false;
+  for (const rule of rules) {
+    if (rule === "words") steps.push((a, b) => b.words - a.words);
+    else if (rule === "sort") {
+      sortPlaced = true;
+      if (sort.length > 0) steps.push(bySort(sort));
+    } else if (["typo", "proximity", "attribute", "exactness"].includes(rule)) {
+      if (!scored) steps.push((a, b) => b.score - a.score);
+      scored = true;
+    } else {
+      const custom = /^([^:]+):(asc|desc)$/.exec(rule);
+      if (custom) steps.push(bySort([{ attribute: custom[1]!, direction: custom[2] as "asc" | "desc" }]));
+    }
+  }
+  if (!sortPlaced && sort.length > 0) steps.unshift(bySort(sort));
+  if (!scored) steps.push((a, b) => b.score - a.score);
+  steps.push((a, b) => a.slot - b.slot);
+  return (a, b) => {
+    for (const step of steps) {
+      const order = step(a, b);
+      if (order !== 0) return order;
+    }
+    return 0;
+  };
+}
+
+/** The first k in order, without sorting everything when k is small. */
+function topK(candidates: Candidate[], compare: Comparator, k: number): Candidate[] {
+  if (k <= 0) return [];
+  if (candidates.length <= Math.max(256, k * 4)) return candidates.sort(compare).slice(0, k);
+  const best: Candidate[] = [];
+  for (const c of candidates) {
+    if (best.length === k && compare(c, best[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(best[mid]!, c) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, c);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/** Missing values sort last in both directions (as in Meilisearch); numbers before strings. */
+function compareValues(a: unknown, b: unknown, direction: "asc" | "desc"): number {
+  const missingA = a === undefined || a === null;
+  const missingB = b === undefined || b === null;
+  if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
+  const na = typeof a === "number" ? a : undefined;
+  const nb = typeof b === "number" ? b : undefined;
+  let order: number;
+  if (na !== undefined && nb !== undefined) order = na < nb ? -1 : na > nb ? 1 : 0;
+  else if (na !== undefined) order = -1;
+  else if (nb !== undefined) order = 1;
+  else {
+    const left = String(a);
+    const right = String(b);
+    order = left < right ? -1 : left > right ? 1 : 0;
+  }
+  return direction === "asc" ? order : -order;
+}
+
+function createMiniSearch(jieba: Jieba, settings: IndexSettings): MiniSearch<Entry> {
   const fields = settings.searchableAttributes;
-  return new MiniSearch<SearchDocument>({
-    idField: settings.primaryKey,
+  return new MiniSearch<Entry>({
+    idField: "slot",
     fields,
     storeFields: [],
-    extractField: (document, field) => textOf(document[field]),
+    extractField: (entry, field) => (field === "slot" ? entry.slot : textOf(entry.document[field])) as string,
     tokenize: (text) => indexTerms(jieba, text),
     // Terms arrive split and lower-cased; queries are split before they reach MiniSearch.
     processTerm: (term) => term,
     searchOptions: {
-      tokenize: (text) => text.split(" ").filter(Boolean),
+      tokenize: (text) => [text],
       processTerm: (term) => term,
-      boost: Object.fromEntries(fields.map((field, i) => [field, fields.length - i])),
-      prefix: (term, i, terms) => i === terms.length - 1 && isLatinWord(term),
-      fuzzy: (term) => (isLatinWord(term) && term.length >= 5 ? 0.2 : false),
+      // Earlier attributes weigh more (Meilisearch's `attribute` rule).
+      boost: Object.fromEntries(fields.map((field, i) => [field, 1 + (fields.length - i - 1) * 0.75])),
+      weights: { fuzzy: 0.45, prefix: 0.5 },
     },
   });
-}
-
-function documentId(settings: IndexSettings, document: SearchDocument): string {
-  const id = document[settings.primaryKey];
-  if (typeof id !== "string" && typeof id !== "number" && typeof id !== "bigint") {
-    throw new AppError("bad_request", "errors.searchDocumentId", { params: { primaryKey: settings.primaryKey } });
-  }
-  return String(id);
 }
 
 function textOf(value: unknown): string {
   if (value === undefined || value === null) return "";
   if (Array.isArray(value)) return value.map(textOf).join(" ");
+  if (typeof value === "object") return "";
   return String(value);
 }
 
-function parseSort(sort: string[], sortable: string[]): { attribute: string; direction: "asc" | "desc" }[] {
-  return sort.map((entry) => {
-    const match = /^([^:]+):(asc|desc)$/.exec(entry.trim());
-    if (!match || !sortable.includes(match[1]!)) {
-      throw new AppError("bad_request", "errors.searchSortInvalid", { params: { sort: entry } });
-    }
-    return { attribute: match[1]!, direction: match[2] as "asc" | "desc" };
-  });
-}
-
-/** Missing values sort last; numbers numerically; strings by code point (zh-CN collation is the search issue's call). */
-function compareValues(a: unknown, b: unknown): number {
-  const missingA = a === undefined || a === null;
-  const missingB = b === undefined || b === null;
-  if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
-  if ((typeof a === "number" || typeof a === "bigint") && (typeof b === "number" || typeof b === "bigint"))
-    return a < b ? -1 : a > b ? 1 : 0;
-  const left = String(a);
-  const right = String(b);
-  return left < right ? -1 : left > right ? 1 : 0;
-}
-
-function countFacets(documents: SearchDocument[], attributes: string[]): Record<string, Record<string, number>> {
-  const facets: Record<string, Record<string, number>> = {};
-  for (const attribute of attributes) {
-    const counts: Record<string, number> = {};
-    for (const document of documents) {
-      const value = document[attribute];
-      const values = Array.isArray(value)
-        ? new Set(value.map(String))
-        : value === undefined || value === null
-          ? []
-          : [String(value)];
-      for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-    }
-    facets[attribute] = counts;
-  }
-  return facets;
-}
-
-/** Wraps every case-insensitive occurrence of the matched words in marker characters, longest first. */
+/** Wraps every occurrence of the matched words in marker characters, longest first; Latin words whole. */
 function markTerms(text: string, terms: string[]): string {
   if (terms.length === 0 || text === "") return text;
   const pattern = [...new Set(terms)]
     .sort((a, b) => b.length - a.length)
-    .map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .map((term) => {
+      const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return isLatinWord(term) ? `(?<![\\p{Script=Latin}\\p{N}])${escaped}(?![\\p{Script=Latin}\\p{N}])` : escaped;
+    })
     .join("|");
   return text.replace(
     new RegExp(pattern, "giu"),
