@@ -22,7 +22,8 @@ import { submitTransactions, type SubmitResult, type TransactionInput } from "#d
 const ACCOUNTS = 1000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
-const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 1);
+/** Calls in flight per coalescer (default: the coalescer's own, 2). */
+const IN_FLIGHT = process.env.BENCH_IN_FLIGHT ? Number(process.env.BENCH_IN_FLIGHT) : undefined;
 const wallet = (i: number) => `org:bench-${i}:wallet`;
 
 let seq = 0;
@@ -110,7 +111,7 @@ async function main() {
       console.log(JSON.stringify(results.at(-1)));
     }
     for (const clients of [1, 8, 32]) {
-      const coalescer = createLedgerCoalescer({ sql, maxInFlight: IN_FLIGHT });
+      const coalescer = createLedgerCoalescer({ sql, ...(IN_FLIGHT ? { maxInFlight: IN_FLIGHT } : {}) });
       results.push(await phase("coalesced", clients, 1, async (txs) => [await coalescer.submit(txs[0]!)]));
       await coalescer.drain();
       console.log(JSON.stringify(results.at(-1)));
@@ -120,7 +121,7 @@ async function main() {
       console.log(JSON.stringify(results.at(-1)));
     }
     for (const clients of [1, 8]) {
-      const coalescer = createLedgerCoalescer({ sql, maxBatch: 8 * BATCH, maxInFlight: IN_FLIGHT });
+      const coalescer = createLedgerCoalescer({ sql, maxBatch: 8 * BATCH, ...(IN_FLIGHT ? { maxInFlight: IN_FLIGHT } : {}) });
       results.push(await phase(`coalesced batch`, clients, BATCH, (txs) => coalescer.submitMany(txs)));
       await coalescer.drain();
       console.log(JSON.stringify(results.at(-1)));

@@ -7,6 +7,7 @@ import { reconcileLedger } from "#domain/ledger/reconcile.ts";
 import { pgLedgerSql, type LedgerSql } from "#domain/ledger/sql.ts";
 import { submitTransactions, type TransactionInput } from "#domain/ledger/submit.ts";
 import { createLedgerCoalescer } from "#domain/ledger/coalescer.ts";
+import { deposit } from "#domain/ledger/deposits.ts";
 
 /** mulberry32, so a failing run can be replayed from its seed. */
 function seeded(seed: number) {
@@ -67,6 +68,16 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
     expect(results.filter((r) => r.status === "replayed")).toHaveLength(19);
     expect(new Set(results.map((r) => (r as { transactionId: bigint }).transactionId)).size).toBe(1);
     expect((await getBalance({ db: db.prisma, address: wallet(10) }))?.posted).toBe(900n);
+  });
+
+  it("the same deposit confirmed 12 times at once through Prisma (with its audit event) is credited once", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => deposit({ db: db.prisma, actorId: "finance", orgId: "race-dep", amount: 777n, bankReference: "RACE-DEPOSIT-1" })),
+    );
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
+    expect((await getBalance({ db: db.prisma, address: "org:race-dep:wallet" }))?.posted).toBe(777n);
+    expect(await db.prisma.auditEvent.count({ where: { action: "ledger.deposit", entityId: results[0]!.transactionId.toString() } })).toBe(1);
   });
 
   it("a post and a void racing on one hold: exactly one wins, every time", async () => {
