@@ -31,50 +31,53 @@ export async function login(options: {
   const email = normaliseEmail(options.email);
   const ip = options.ip ?? null;
 
-  const outcome = await db.$transaction(async (tx): Promise<Outcome> => {
-    const perEmail = await consumeRateLimit({ db: tx, key: `login:email:${email}`, ...LIMITS.loginPerEmail, now });
-    const perIp = ip ? await consumeRateLimit({ db: tx, key: `login:ip:${ip}`, ...LIMITS.loginPerIp, now }) : null;
-    const limited = [perEmail, perIp].find((r) => r && !r.allowed) ?? undefined;
+  // Counting is one atomic upsert per key, committed at once; password hashing (~50 ms, far more
+  // under load) runs outside any transaction so that no lock or transaction timeout spans it.
+  const perEmail = await consumeRateLimit({ db, key: `login:email:${email}`, ...LIMITS.loginPerEmail, now });
+  const perIp = ip ? await consumeRateLimit({ db, key: `login:ip:${ip}`, ...LIMITS.loginPerIp, now }) : null;
+  const limited = [perEmail, perIp].find((r) => r && !r.allowed) ?? undefined;
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
 
-    const user = await tx.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
-    const zoneId = user ? await primaryZoneId(tx, user.id) : null;
+  const outcome = await (async (): Promise<Outcome> => {
     if (limited) {
-      await recordAudit(tx, {
+      await recordAudit(db, {
         actorId: user?.id ?? null,
         action: "user.login_rate_limited",
         entityType: "user",
         entityId: user?.id ?? email,
-        zoneId,
+        zoneId: user ? await primaryZoneId(db, user.id) : null,
         ip,
       });
       return { ok: false, limited };
     }
     const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!user || !valid) {
-      await recordAudit(tx, {
+      await recordAudit(db, {
         actorId: user?.id ?? null,
         action: "user.login_failed",
         entityType: "user",
         entityId: user?.id ?? email,
-        zoneId,
+        zoneId: user ? await primaryZoneId(db, user.id) : null,
         after: { reason: user ? "wrong_password" : "unknown_email", attemptsInWindow: perEmail.count },
         ip,
       });
       return { ok: false };
     }
-    await resetRateLimit({ db: tx, key: `login:email:${email}` });
-    const session = await createSession(tx, { userId: user.id, ip, userAgent: options.userAgent, now });
-    await recordAudit(tx, {
-      actorId: user.id,
-      action: "user.login",
-      entityType: "user",
-      entityId: user.id,
-      zoneId,
-      after: { userAgent: options.userAgent?.slice(0, 200) ?? null },
-      ip,
+    return db.$transaction(async (tx): Promise<Outcome> => {
+      await resetRateLimit({ db: tx, key: `login:email:${email}` });
+      const session = await createSession(tx, { userId: user.id, ip, userAgent: options.userAgent, now });
+      await recordAudit(tx, {
+        actorId: user.id,
+        action: "user.login",
+        entityType: "user",
+        entityId: user.id,
+        zoneId: await primaryZoneId(tx, user.id),
+        after: { userAgent: options.userAgent?.slice(0, 200) ?? null },
+        ip,
+      });
+      return { ok: true, result: { userId: user.id, ...session } };
     });
-    return { ok: true, result: { userId: user.id, ...session } };
-  });
+  })();
 
   if (outcome.ok) return outcome.result;
   if (outcome.limited) throw rateLimitedError(outcome.limited);

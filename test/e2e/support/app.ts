@@ -82,6 +82,9 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
         if (child.exitCode === null) child.kill("SIGKILL");
       }
+      // Kept for reading after a failure: what the server logged (warnings and errors).
+      fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
+      fs.writeFileSync(path.join(root, "test-results", `server-${port}.log`), output);
       if (database) await database.close();
       if (pgliteDir) fs.rmSync(pgliteDir, { recursive: true, force: true });
     },
