@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "#domain/access/permissions.ts";
+import { AppError, isAppError } from "#domain/errors.ts";
 import { fenToDecimalString, formatYuan } from "#domain/money/money.ts";
 import {
   confirmWithdrawal,
@@ -81,9 +82,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "preview-deposit":
       case "confirm-deposit": {
         await requirePermission(request, context, "confirm:deposit:any");
-        const org = await organisationByReferenceCode({ db, referenceCode: form.referenceCode });
-        const amount = parseMoney(form.amount, { field: "amount" });
-        const bankReference = requireBankReference(form.bankReference);
+        // Check all three fields before answering, so every mistake shows next to its field at once.
+        const [org, amount, bankReference] = await allFields(
+          () => organisationByReferenceCode({ db, referenceCode: form.referenceCode }),
+          () => parseMoney(form.amount, { field: "amount" }),
+          () => requireBankReference(form.bankReference),
+        );
         if (form.intent === "preview-deposit") {
           return {
             ok: true,
@@ -117,6 +121,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     return appErrorResponse(error, parsed.values);
   }
+}
+
+/** Runs independent field checks; throws one AppError carrying every field's error, or returns the values. */
+async function allFields<A, B, C>(a: () => Promise<A> | A, b: () => Promise<B> | B, c: () => Promise<C> | C): Promise<[A, B, C]> {
+  const results = await Promise.allSettled([Promise.resolve().then(a), Promise.resolve().then(b), Promise.resolve().then(c)]);
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+  if (failures.length === 0) return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [A, B, C];
+  const fieldErrors = Object.assign({}, ...failures.map((e) => (isAppError(e) ? e.fieldErrors : {}))) as Record<string, string>;
+  const first = failures[0];
+  if (!isAppError(first) || failures.some((e) => !isAppError(e) || Object.keys(e.fieldErrors).length === 0)) throw first;
+  throw new AppError("bad_request", first.messageKey, { params: first.params, fieldErrors });
 }
 
 /** Which form a failed submission belongs to (its values carry the intent and the hold). */

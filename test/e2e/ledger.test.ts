@@ -70,10 +70,10 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         await form.getByLabel("银行流水号").fill(DEPOSIT_REFERENCE);
         await form.getByRole("button", { name: "核对信息" }).click();
         await expect(visibleText(page.locator("#field-referenceCode-error"))).resolves.toContain("识别码");
-        await form.getByLabel("单位识别码").fill(referenceCode.toLowerCase());
-        await form.getByRole("button", { name: "核对信息" }).click();
         await expect(visibleText(page.locator("#field-amount-error"))).resolves.toContain("两位小数");
         await screenshot(page, "ledger-finance-errors");
+        // Codes are forgiven their case.
+        await form.getByLabel("单位识别码").fill(referenceCode.toLowerCase());
         await form.getByLabel("到账金额（元）").fill("120,000.00");
         await form.getByRole("button", { name: "核对信息" }).click();
         const summary = page.locator(".summary");
@@ -170,6 +170,14 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         await page.getByLabel("截止日期").fill("2020-01-31");
         await Promise.all([page.waitForURL(/from=2020-01-01/), page.getByRole("button", { name: "筛选" }).click()]);
         await visible(page.locator("text=该期间没有已入账的交易"));
+
+        // The same page in English.
+        await page.goto(`${app.baseUrl}/wallet`);
+        await page.getByRole("button", { name: "English" }).click();
+        await visible(page.locator("h1", { hasText: "Wallet" }));
+        await expect(visibleText(page.locator('[data-testid="available"]'))).resolves.toContain("Available");
+        await expect(visibleText(page.locator("main"))).resolves.toContain("Demo account");
+        await screenshot(page, "ledger-wallet-en");
       });
     });
   });
