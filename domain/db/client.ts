@@ -27,6 +27,10 @@ export interface OpenDatabaseOptions {
   dataDir?: string | "memory";
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PGlite only: start from a dump made with `dumpDataDir` (tests copy one migrated database). */
+  loadDataDir?: Blob;
+  /** PGlite only: skip fsync (tests). */
+  relaxedDurability?: boolean;
 }
 
 /**
@@ -48,7 +52,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dataDir = options.dataDir ?? path.resolve(".data", "pglite");
   if (dataDir !== "memory") fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = dataDir === "memory" ? new PGlite() : new PGlite(dataDir);
+  const pgliteOptions = {
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...(options.relaxedDurability ? { relaxedDurability: true } : {}),
+  };
+  const pglite = dataDir === "memory" ? new PGlite(pgliteOptions) : new PGlite(dataDir, pgliteOptions);
   await pglite.waitReady;
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });

@@ -5,7 +5,6 @@ import pg from "pg";
 import type { PGlite } from "@electric-sql/pglite";
 import { openDatabase, type Database } from "#domain/db/client.ts";
 import { DEFAULT_MIGRATIONS_DIR, migrate } from "#domain/db/migrate.ts";
-import { PrismaClient } from "#db/generated/client/client.ts";
 
 /**
  * One fresh, migrated database per call, for tests.
@@ -232,23 +231,8 @@ function pgliteVersion(): string {
   }
 }
 
-/** Like openDatabase's PGlite branch, but starting from a dump (client.ts takes no dump). */
-async function openPgliteFromDump(dump: Blob): Promise<TestDatabase> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const pglite = new PGlite({ loadDataDir: dump, relaxedDurability: true });
-  await pglite.waitReady;
-  const adapterFactory = new PrismaPGlite(pglite);
-  const prisma = new PrismaClient({ adapter: adapterFactory });
-  return {
-    kind: "pglite",
-    prisma,
-    adapterFactory,
-    async close() {
-      await prisma.$disconnect();
-      if (!pglite.closed) await pglite.close();
-    },
-  };
+function openPgliteFromDump(dump: Blob): Promise<TestDatabase> {
+  return openDatabase({ dataDir: "memory", loadDataDir: dump, relaxedDurability: true });
 }
 
 // --- helpers -----------------------------------------------------------------------------------
