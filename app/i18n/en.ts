@@ -124,6 +124,8 @@ export const en: Record<MessageKey, string> = {
   "dashboard.enterprise.empty":
     "You have not posted a challenge yet. Post your first: describe the problem, measurable technical targets and a bounty split into milestones, then submit it to your zone for approval.",
   "dashboard.enterprise.wallet": "Organisation wallet",
+  "dashboard.enterprise.available": "Available",
+  "dashboard.enterprise.walletLink": "Wallet and deposit instructions",
   "dashboard.enterprise.walletEmpty":
     "Your balance is zero. Bounties are funded from it: transfer by bank with your organisation's reference code; platform finance confirms the deposit.",
   "dashboard.university.title": "University / institute",

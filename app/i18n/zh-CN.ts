@@ -121,6 +121,8 @@ export const zhCN = {
   "dashboard.enterprise.title": "企业工作台",
   "dashboard.enterprise.empty": "您还没有发布技术需求。发布第一个榜单：写清要解决的问题、可量化的技术指标和按里程碑拆分的赏金，提交高新区审核。",
   "dashboard.enterprise.wallet": "单位账户",
+  "dashboard.enterprise.available": "可用余额",
+  "dashboard.enterprise.walletLink": "查看账户与充值说明",
   "dashboard.enterprise.walletEmpty": "账户余额为零。揭榜赏金需先充值：按“充值说明”银行转账并备注单位识别码，平台财务确认后到账。",
   "dashboard.university.title": "高校院所工作台",
   "dashboard.university.empty": "还没有挂牌的科技成果。挂牌一项成果：填写专利与权属、成熟度（TRL）和转让方式。",

@@ -1,14 +1,27 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { DashboardKind } from "#domain/access/dashboards.ts";
-import { getDashboardKind } from "../domain.server.ts";
+import { can } from "#domain/access/permissions.ts";
+import { getDashboardKind, walletBalancesByOrg } from "../domain.server.ts";
+import { Money } from "../components/money.tsx";
 import { requireUser } from "../utils/auth.server.ts";
 import { useLocale, useT } from "../utils/i18n.tsx";
 
 // Any signed-in user has a dashboard; what it shows follows their memberships and roles.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
+  const db = context.services.database.prisma;
+  // Balances come from the ledger, for each organisation whose wallet this user may see.
+  const wallets = await Promise.all(
+    current.memberships
+      .filter((m) => m.organisation.type === "enterprise" && can(current.actor, "read:wallet:own", { organisationId: m.organisation.id }))
+      .map(async (m) => {
+        const balance = await walletBalancesByOrg({ db, orgId: m.organisation.id });
+        return { organisationId: m.organisation.id, name: m.organisation.name, available: balance.available.toString() };
+      }),
+  );
   return {
+    wallets,
     name: current.user.name,
     roles: current.roles,
     memberships: current.memberships.map((m) => ({
@@ -78,12 +91,20 @@ export default function Dashboard() {
             <strong>{t("dashboard.next")}：</strong>
             {t(`dashboard.${kind}.empty`)}
           </div>
-          {kind === "enterprise" ? (
-            <>
-              <h3>{t("dashboard.enterprise.wallet")}</h3>
-              <p className="muted">{t("dashboard.enterprise.walletEmpty")}</p>
-            </>
-          ) : null}
+          {kind === "enterprise"
+            ? data.wallets.map((wallet) => (
+                <div key={wallet.organisationId}>
+                  <h3>
+                    {t("dashboard.enterprise.wallet")} · {wallet.name}
+                  </h3>
+                  <p>
+                    {t("dashboard.enterprise.available")} <Money value={wallet.available} />{" "}
+                    <Link to={`/wallet?org=${wallet.organisationId}`}>{t("dashboard.enterprise.walletLink")}</Link>
+                  </p>
+                  {wallet.available === "0" ? <p className="muted">{t("dashboard.enterprise.walletEmpty")}</p> : null}
+                </div>
+              ))
+            : null}
           {LINKS[kind]?.length ? (
             <p>
               {LINKS[kind].map((link) => (
