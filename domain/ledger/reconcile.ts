@@ -78,8 +78,8 @@ export async function reconcileLedger(options: { db: LedgerDb; record?: boolean 
   if (options.record !== false) {
     const [run] = await sql.query<{ id: string }>(
       `INSERT INTO "LedgerReconciliationRun" ("ok", "postedDebits", "postedCredits", "pendingDebits", "pendingCredits",
-         "accountsChecked", "mismatchedAccounts", "report", "startedAt")
-       VALUES ($1, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::jsonb, $9::timestamp(3)) RETURNING "id"::text AS id`,
+         "accountsChecked", "mismatchedAccounts", "report", "startedAt", "finishedAt")
+       VALUES ($1, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6, $7, $8::jsonb, $9::timestamp(3), $10::timestamp(3)) RETURNING "id"::text AS id`,
       [
         report.ok,
         report.postedDebits,
@@ -90,6 +90,7 @@ export async function reconcileLedger(options: { db: LedgerDb; record?: boolean 
         report.mismatchedAccounts,
         JSON.stringify(report),
         report.startedAt,
+        report.finishedAt,
       ],
     );
     report.runId = run!.id;

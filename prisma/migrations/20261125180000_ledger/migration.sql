@@ -158,6 +158,8 @@ DECLARE
     v_txs jsonb := p_batch->'txs';
     v_a text[]; v_t text[]; v_s text[]; v_f text[];
     v_seq regclass := '"LedgerTransaction_id_seq"'::regclass;
+    -- Prisma writes DateTime columns in UTC; so do we, whatever the session's time zone.
+    v_now timestamp(3) := now() AT TIME ZONE 'UTC';
     a_id bigint[]; a_addr text[]; a_flag int[];
     a_dp bigint[]; a_cp bigint[]; a_dq bigint[]; a_cq bigint[]; a_ch boolean[];
     n_a int;
@@ -175,8 +177,8 @@ BEGIN
     SELECT array_agg(x->>'a'), array_agg(x->>'t'), array_agg(x->>'s'), array_agg(x->>'f')
     INTO v_a, v_t, v_s, v_f
     FROM jsonb_array_elements(p_batch->'accounts') x;
-    INSERT INTO "LedgerAccount" ("address", "type", "normalSide", "flags")
-    SELECT u.a, u.t::"LedgerAccountType", u.s::"LedgerSide", u.f::"LedgerAccountFlags"
+    INSERT INTO "LedgerAccount" ("address", "type", "normalSide", "flags", "createdAt")
+    SELECT u.a, u.t::"LedgerAccountType", u.s::"LedgerSide", u.f::"LedgerAccountFlags", v_now
     FROM unnest(v_a, v_t, v_s, v_f) u(a, t, s, f)
     WHERE NOT EXISTS (SELECT 1 FROM "LedgerAccount" e WHERE e."address" = u.a)
     ON CONFLICT ("address") DO NOTHING;
@@ -243,15 +245,15 @@ BEGIN
         INTO t_id
         FROM unnest(t_status, t_id) WITH ORDINALITY u(st, id, i);
 
-        INSERT INTO "LedgerTransaction" ("id", "idempotencyKey", "inputHash", "code", "kind", "timeoutAt", "correctsId", "metadata")
+        INSERT INTO "LedgerTransaction" ("id", "idempotencyKey", "inputHash", "code", "kind", "timeoutAt", "correctsId", "metadata", "createdAt")
         SELECT t_id[t.ord], t.v->>'k', t.v->>'h', t.v->>'c',
                (CASE WHEN t_pe[t.ord] THEN 'pending' ELSE 'posted' END)::"LedgerTransactionKind",
-               (t.v->>'to')::timestamp(3), (t.v->>'co')::bigint, coalesce(t.v->'m', '{}'::jsonb)
+               (t.v->>'to')::timestamp(3), (t.v->>'co')::bigint, coalesce(t.v->'m', '{}'::jsonb), v_now
         FROM jsonb_array_elements(v_txs) WITH ORDINALITY t(v, ord)
         WHERE t_status[t.ord] = 0;
 
-        INSERT INTO "LedgerPosting" ("transactionId", "index", "debitAccountId", "creditAccountId", "amount", "pending")
-        SELECT t_id[u.t], u.idx, a_id[u.d], a_id[u.c], u.amt, t_pe[u.t]
+        INSERT INTO "LedgerPosting" ("transactionId", "index", "debitAccountId", "creditAccountId", "amount", "pending", "createdAt")
+        SELECT t_id[u.t], u.idx, a_id[u.d], a_id[u.c], u.amt, t_pe[u.t], v_now
         FROM unnest(p_tx, p_idx, p_d, p_c, p_amt) u(t, idx, d, c, amt)
         WHERE t_status[u.t] = 0;
 
@@ -336,15 +338,15 @@ BEGIN
     END LOOP;
 
     IF n_ok > 0 THEN
-        INSERT INTO "LedgerTransaction" ("id", "idempotencyKey", "inputHash", "code", "kind", "timeoutAt", "correctsId", "metadata")
+        INSERT INTO "LedgerTransaction" ("id", "idempotencyKey", "inputHash", "code", "kind", "timeoutAt", "correctsId", "metadata", "createdAt")
         SELECT o.id, t.v->>'k', t.v->>'h', t.v->>'c',
                (CASE WHEN coalesce((t.v->>'pe')::boolean, false) THEN 'pending' ELSE 'posted' END)::"LedgerTransactionKind",
-               (t.v->>'to')::timestamp(3), (t.v->>'co')::bigint, coalesce(t.v->'m', '{}'::jsonb)
+               (t.v->>'to')::timestamp(3), (t.v->>'co')::bigint, coalesce(t.v->'m', '{}'::jsonb), v_now
         FROM unnest(ok_ord, ok_id) o(ord, id)
         JOIN jsonb_array_elements(v_txs) WITH ORDINALITY t(v, ord) ON t.ord = o.ord;
 
-        INSERT INTO "LedgerPosting" ("transactionId", "index", "debitAccountId", "creditAccountId", "amount", "pending")
-        SELECT u.tid, u.idx, u.d, u.c, u.amt, u.pe FROM unnest(o_tid, o_idx, o_d, o_c, o_amt, o_pe) u(tid, idx, d, c, amt, pe);
+        INSERT INTO "LedgerPosting" ("transactionId", "index", "debitAccountId", "creditAccountId", "amount", "pending", "createdAt")
+        SELECT u.tid, u.idx, u.d, u.c, u.amt, u.pe, v_now FROM unnest(o_tid, o_idx, o_d, o_c, o_amt, o_pe) u(tid, idx, d, c, amt, pe);
 
         UPDATE "LedgerAccount" a
         SET "debitsPosted" = u.dp, "creditsPosted" = u.cp, "debitsPending" = u.dq, "creditsPending" = u.cq
@@ -373,6 +375,7 @@ DECLARE
     v_id bigint;
     l_idx int[]; l_d bigint[]; l_c bigint[]; l_full bigint[]; l_amt bigint[];
     n int; g int;
+    v_now timestamp(3) := now() AT TIME ZONE 'UTC';
 BEGIN
     SELECT t."id", t."kind", t."timeoutAt" INTO v_hold FROM "LedgerTransaction" t WHERE t."id" = (p->>'pid')::bigint;
     IF NOT FOUND OR v_hold.kind <> 'pending' THEN
@@ -417,11 +420,11 @@ BEGIN
     END LOOP;
 
     v_id := nextval('"LedgerTransaction_id_seq"'::regclass);
-    INSERT INTO "LedgerTransaction" ("id", "idempotencyKey", "inputHash", "code", "kind", "pendingId", "metadata")
-    VALUES (v_id, p->>'k', p->>'h', p->>'c', v_kind, v_hold.id, coalesce(p->'m', '{}'::jsonb));
+    INSERT INTO "LedgerTransaction" ("id", "idempotencyKey", "inputHash", "code", "kind", "pendingId", "metadata", "createdAt")
+    VALUES (v_id, p->>'k', p->>'h', p->>'c', v_kind, v_hold.id, coalesce(p->'m', '{}'::jsonb), v_now);
 
-    INSERT INTO "LedgerPosting" ("transactionId", "index", "debitAccountId", "creditAccountId", "amount", "pending")
-    SELECT v_id, u.idx, u.d, u.c, u.amt, false FROM unnest(l_idx, l_d, l_c, l_amt) u(idx, d, c, amt) WHERE u.amt > 0;
+    INSERT INTO "LedgerPosting" ("transactionId", "index", "debitAccountId", "creditAccountId", "amount", "pending", "createdAt")
+    SELECT v_id, u.idx, u.d, u.c, u.amt, false, v_now FROM unnest(l_idx, l_d, l_c, l_amt) u(idx, d, c, amt) WHERE u.amt > 0;
 
     UPDATE "LedgerAccount" a
     SET "debitsPending" = a."debitsPending" - x.dq, "creditsPending" = a."creditsPending" - x.cq,
