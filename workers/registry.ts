@@ -1,9 +1,10 @@
 import { holdsExpire, ledgerReconcile, outboxPrune } from "./definitions/ledger.ts";
 import { mailSend } from "./definitions/mail-send.ts";
+import { searchSync } from "./definitions/search-sync.ts";
 import { createJobRegistry, type JobDefinition } from "./jobs.ts";
 
 /** Every job the runner knows. Add a definition here when a domain module needs background work. */
-export const jobDefinitions: JobDefinition[] = [mailSend, ledgerReconcile, holdsExpire, outboxPrune].map(
+export const jobDefinitions: JobDefinition[] = [mailSend, ledgerReconcile, holdsExpire, outboxPrune, searchSync].map(
   (d) => d as unknown as JobDefinition,
 );
 

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { searchIndexNames } from "#search/indexes/index.ts";
+import { syncDocument } from "#search/sync.ts";
+import { defineJob } from "../jobs.ts";
+
+/**
+ * search.sync {index, id}: brings one document of one index in line with the database (upsert,
+ * or delete when the record is gone or no longer public). Domain verbs enqueue it in the
+ * transaction that changes the record: `enqueue(tx, "search.sync", { index: "challenges", id })`.
+ */
+export const searchSync = defineJob({
+  name: "search.sync",
+  payload: z.object({ index: z.enum(searchIndexNames), id: z.string().min(1).max(200) }),
+  async process(payload, ctx) {
+    if (!ctx.search) {
+      // A worker process without Meilisearch: the embedded index lives in the web process, which
+      // runs its own copy of this job (docs/decisions/0009-search.md).
+      ctx.log.warn({ index: payload.index, id: payload.id }, "search.sync skipped: no search engine in this process");
+      return;
+    }
+    const outcome = await syncDocument({ db: ctx.db, engine: ctx.search, index: payload.index, id: payload.id });
+    ctx.log.debug({ index: payload.index, id: payload.id, outcome }, "search document synced");
+  },
+});
