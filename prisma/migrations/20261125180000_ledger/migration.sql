@@ -193,7 +193,9 @@ BEGIN
     INTO n_a, a_id, a_addr, a_flag, a_dp, a_cp, a_dq, a_cq
     FROM (SELECT a."id", a."address", a."flags", a."debitsPosted", a."creditsPosted", a."debitsPending", a."creditsPending"
           FROM "LedgerAccount" a
-          WHERE a."address" = ANY(v_a)
+          -- By id, not address: a row that was updated while we waited is re-checked against
+          -- this condition, and comparing integers is cheaper than comparing addresses.
+          WHERE a."id" = ANY(ARRAY(SELECT e."id" FROM "LedgerAccount" e WHERE e."address" = ANY(v_a)))
           ORDER BY a."id"
           FOR NO KEY UPDATE) s;
     a_ch := array_fill(false, ARRAY[greatest(n_a, 1)]);
