@@ -103,3 +103,4 @@ export async function canSeeChallenge(tx: DbOrTx, actor: Actor | null, challenge
 export async function requireVisible(tx: DbOrTx, actor: Actor | null, challenge: Pick<Challenge, "id" | "status" | "visibility" | "organisationId" | "zoneId">): Promise<void> {
   if (!(await canSeeChallenge(tx, actor, challenge))) throw new AppError("not_found", CHALLENGE_ERRORS.notFound);
 }
+
