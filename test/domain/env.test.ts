@@ -1,0 +1,43 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "#domain/env.ts";
+
+describe("environment", () => {
+  it("selects the embedded defaults when no service is configured", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, NODE_ENV: "development", PGLITE_DIR: ".data/pglite" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.MEILI_HOST).toBeUndefined();
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "", REDIS_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ DATABASE_URL: "mysql://x@localhost/db" }, "DATABASE_URL"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
+    [{ PORT: "eighty" }, "PORT"],
+    [{ NODE_ENV: "staging" }, "NODE_ENV"],
+    [{ NODE_ENV: "production" }, "SESSION_SECRET"],
+  ])("refuses %o naming %s", (source, name) => {
+    expect(() => parseEnv(source)).toThrow(EnvError);
+    expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid environment variable ${name}:`));
+  });
+
+  it("stops the server with one line naming the variable", () => {
+    const root = path.resolve(__dirname, "..", "..");
+    const result = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "server/start.ts"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, REDIS_URL: "not-a-url" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Invalid environment variable REDIS_URL: /);
+  });
+});
