@@ -4,7 +4,7 @@ import { getPlatformCounts } from "../domain.server.ts";
 import { getOptionalUser } from "../utils/auth.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
-// Public page: anyone may read it; who is asking only changes the call to action.
+// @public Anyone may read the home page; who is asking only changes the call to action.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [current, counts] = await Promise.all([
     getOptionalUser(request, context),

@@ -4,6 +4,7 @@ import { listDevMailbox } from "../domain.server.ts";
 import { DateTime } from "../components/datetime.tsx";
 import { useT } from "../utils/i18n.tsx";
 
+// @public Outside production only (404 in production), where it stands in for the mail server.
 /**
  * Outside production only, and then open to anyone: it stands in for the mail server so that a
  * developer or a browser test can follow a reset link. In production it does not exist (404).

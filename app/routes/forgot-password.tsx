@@ -11,7 +11,7 @@ import { getLocale } from "../utils/locale.server.ts";
 
 const schema = z.object({ email: z.string({ error: "form.required" }).trim().min(1, "form.required") });
 
-// Public: anyone may ask; the answer is the same whether or not the email is registered.
+// @public Anyone may ask; the answer is the same whether or not the email is registered.
 export function loader(_args: LoaderFunctionArgs) {
   return null;
 }

@@ -4,7 +4,7 @@ import { readForm } from "../utils/csrf.server.ts";
 import { localeCookie } from "../utils/locale.server.ts";
 import { safeRedirectPath } from "../utils/redirect.ts";
 
-// Anyone may switch the language; the form is CSRF-protected like every other.
+// @public Anyone may switch the language; the form is CSRF-protected like every other.
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context);
   const locale = form.get("locale");

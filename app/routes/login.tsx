@@ -15,7 +15,7 @@ const schema = z.object({
   next: z.string().optional(),
 });
 
-// Public: anyone may try to log in; a signed-in user goes straight on.
+// @public Anyone may try to log in (rate limited per email and IP); a signed-in user goes straight on.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getOptionalUser(request, context)) {
     throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("next"), "/dashboard"));

@@ -3,7 +3,7 @@ import { logout } from "../domain.server.ts";
 import { clearSessionCookie, clientIp, currentSessionToken } from "../utils/auth.server.ts";
 import { readForm } from "../utils/csrf.server.ts";
 
-// Anyone may log out of their own session; the form is CSRF-protected so no site can do it for them.
+// @public Anyone may end their own session; the form is CSRF-protected so no other site can do it for them.
 export async function action({ request, context }: ActionFunctionArgs) {
   await readForm(request, context);
   const token = currentSessionToken(request, context);

@@ -16,7 +16,7 @@ const schema = z
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "reset.mismatch" });
 
-// Public: the one-time token in the link is the proof of who is asking.
+// @public The one-time token in the link is the proof of who is asking.
 export function loader({ request }: LoaderFunctionArgs) {
   if (!new URL(request.url).searchParams.get("token")) throw redirect("/forgot-password");
   return null;

@@ -34,7 +34,7 @@ const schema = z.discriminatedUnion("mode", [
   }),
 ]);
 
-// Public: anyone may sign up.
+// @public Anyone may sign up; what they may create is limited in domain/identity/signup.ts.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getOptionalUser(request, context)) throw redirect("/dashboard");
   return { zones: await listZones({ db: context.services.database.prisma }) };
