@@ -1,4 +1,3 @@
-import MiniSearch, { type Query, type SearchResult as MiniResult } from "minisearch";
 import type { Jieba } from "@node-rs/jieba";
 import { AppError } from "#domain/errors.ts";
 import {
@@ -30,7 +29,8 @@ import {
 } from "./engine.ts";
 import { facetKey, inRange, parseFilter, scalarValues, toNumber, type FilterNode } from "./filter.ts";
 import { indexTerms, isLatinWord, loadJieba } from "./jieba.ts";
-import { queryWords, synonymTable, typoBudget, type QueryWord, type SynonymTable } from "./query-words.ts";
+import { queryWords, synonymTable, type SynonymTable } from "./query-words.ts";
+import { TextIndex } from "./text-index.ts";
 
 /** One filterable attribute: value → documents, which documents have it, and its numbers for ranges. */
 interface AttributeIndex {
@@ -42,27 +42,24 @@ interface AttributeIndex {
   numberLists: Map<number, number[]>;
 }
 
-interface Entry {
-  slot: number;
-  document: SearchDocument;
-}
-
 class EmbeddedIndex {
-  readonly mini: MiniSearch<Entry>;
+  readonly text: TextIndex;
   readonly slotById = new Map<string, number>();
   readonly documents: (SearchDocument | undefined)[] = [];
   readonly alive = new Bitset();
   readonly attributes = new Map<string, AttributeIndex>();
   readonly synonyms: SynonymTable;
   readonly rankingRules: string[];
-  /** Freed slots are reused so a long-lived index does not grow with churn. */
-  private readonly freeSlots: number[] = [];
-
   constructor(
     readonly settings: IndexSettings,
-    jieba: Jieba,
+    private readonly jieba: Jieba,
   ) {
-    this.mini = createMiniSearch(jieba, settings);
+    const fields = settings.searchableAttributes;
+    // Earlier attributes weigh more (Meilisearch's `attribute` rule).
+    this.text = new TextIndex(
+      fields.length,
+      fields.map((_, i) => 1 + (fields.length - i - 1) * 0.75),
+    );
     this.synonyms = synonymTable(settings.synonyms);
     this.rankingRules = settings.rankingRules ?? DEFAULT_RANKING_RULES;
     for (const attribute of settings.filterableAttributes) {
@@ -88,11 +85,14 @@ class EmbeddedIndex {
     const document = toJsonDocument(raw);
     const existing = this.slotById.get(id);
     if (existing !== undefined) this.remove(existing, id);
-    const slot = this.freeSlots.pop() ?? this.documents.length;
+    const slot = this.documents.length;
     this.documents[slot] = document;
     this.slotById.set(id, slot);
     this.alive.set(slot);
-    this.mini.add({ slot, document });
+    this.text.add(
+      slot,
+      this.settings.searchableAttributes.map((field) => termsOf(this.jieba, textOf(document[field]))),
+    );
     for (const [attribute, index] of this.attributes) this.addAttribute(index, slot, document[attribute]);
   }
 
@@ -103,7 +103,7 @@ class EmbeddedIndex {
 
   private remove(slot: number, id: string): void {
     const document = this.documents[slot]!;
-    this.mini.discard(slot);
+    this.text.remove(slot);
     for (const [attribute, index] of this.attributes) {
       const value = document[attribute];
       if (value === undefined) continue;
@@ -112,10 +112,10 @@ class EmbeddedIndex {
       if (slot < index.numbers.length) index.numbers[slot] = NaN;
       index.numberLists.delete(slot);
     }
+    // Slots are not reused (see TextIndex); a dead one costs a hole in this array and one bit.
     this.documents[slot] = undefined;
     this.alive.clear(slot);
     this.slotById.delete(id);
-    this.freeSlots.push(slot);
   }
 
   private addAttribute(index: AttributeIndex, slot: number, value: unknown): void {
@@ -343,12 +343,16 @@ export function createEmbeddedSearchEngine(): SearchEngine {
           page = topK(candidates, rankingComparator(index, [], sort), offset + limit).slice(offset);
         }
       } else {
-        const results = index.mini.search(miniQuery(words), {
-          filter: (result) => hasBit(matches, result.id as number),
-        });
-        const candidates = results.map((result) => candidate(result, words));
+        const found = index.text.search(words, matches, index.slotCount);
+        const candidates: Candidate[] = found.slots.map((slot) => ({
+          slot,
+          score: found.scores[slot]!,
+          words: found.words[slot]!,
+          terms: [],
+        }));
         total = candidates.length;
         page = topK(candidates, rankingComparator(index, index.rankingRules, sort), offset + limit).slice(offset);
+        if (query.highlight?.length) for (const c of page) c.terms = index.text.matchedTerms(c.slot, found.derived);
         if (facetAttributes.length > 0) {
           facetSet = new Uint32Array(matches.length);
           for (const c of candidates) facetSet[c.slot >>> 5]! |= 1 << (c.slot & 31);
@@ -387,35 +391,6 @@ interface Candidate {
   /** How many of the query's words the document has (Meilisearch's `words` rule). */
   words: number;
   terms: string[];
-}
-
-function candidate(result: MiniResult, words: QueryWord[]): Candidate {
-  const matched = new Set(result.queryTerms);
-  let count = 0;
-  for (const word of words) if (word.alternatives.some((terms) => terms.some((t) => matched.has(t)))) count++;
-  return { slot: result.id as number, score: result.score, words: count, terms: result.terms };
-}
-
-/** Every query word is optional, the last one a prefix; typo budgets by word length (Latin only). */
-function miniQuery(words: QueryWord[]): Query {
-  return {
-    combineWith: "OR",
-    queries: words.map((word, wi) => ({
-      combineWith: "OR",
-      queries: word.alternatives.map((terms) => ({
-        combineWith: "AND",
-        queries: terms.map((term, ti) => {
-          const last = wi === words.length - 1 && ti === terms.length - 1 && !word.synonym;
-          const typos = typoBudget(term);
-          return {
-            queries: [term],
-            prefix: last && (isLatinWord(term) || [...term].length >= 2),
-            fuzzy: typos > 0 ? typos : false,
-          };
-        }),
-      })),
-    })),
-  };
 }
 
 type Comparator = (a: Candidate, b: Candidate) => number;
@@ -498,24 +473,20 @@ function compareValues(a: unknown, b: unknown, direction: "asc" | "desc"): numbe
   return direction === "asc" ? order : -order;
 }
 
-function createMiniSearch(jieba: Jieba, settings: IndexSettings): MiniSearch<Entry> {
-  const fields = settings.searchableAttributes;
-  return new MiniSearch<Entry>({
-    idField: "slot",
-    fields,
-    storeFields: [],
-    extractField: (entry, field) => (field === "slot" ? entry.slot : textOf(entry.document[field])) as string,
-    tokenize: (text) => indexTerms(jieba, text),
-    // Terms arrive split and lower-cased; queries are split before they reach MiniSearch.
-    processTerm: (term) => term,
-    searchOptions: {
-      tokenize: (text) => [text],
-      processTerm: (term) => term,
-      // Earlier attributes weigh more (Meilisearch's `attribute` rule).
-      boost: Object.fromEntries(fields.map((field, i) => [field, 1 + (fields.length - i - 1) * 0.75])),
-      weights: { fuzzy: 0.45, prefix: 0.5 },
-    },
-  });
+/**
+ * Index words of a field's text. Short texts (names, tags, zones) repeat across documents, so
+ * their cuts are remembered; jieba is most of the cost of indexing.
+ */
+const shortTextTerms = new Map<string, string[]>();
+function termsOf(jieba: Jieba, text: string): string[] {
+  if (text.length > 48) return indexTerms(jieba, text);
+  let terms = shortTextTerms.get(text);
+  if (!terms) {
+    if (shortTextTerms.size >= 50_000) shortTextTerms.clear();
+    terms = indexTerms(jieba, text);
+    shortTextTerms.set(text, terms);
+  }
+  return terms;
 }
 
 function textOf(value: unknown): string {
