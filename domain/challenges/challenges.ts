@@ -143,28 +143,28 @@ export function runChallengeTransition<I>(options: Base & { transition: string; 
   });
 }
 
-export const submitChallenge = (o: Base) => runChallengeTransition({ ...o, transition: "submit" });
-export const approveChallenge = (o: Base) => runChallengeTransition({ ...o, transition: "approve" });
-export const returnChallenge = (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "return", input: { reason: requireReason(o.reason) } });
-export const publishChallenge = (o: Base) => runChallengeTransition({ ...o, transition: "publish" });
-export const withdrawChallenge = (o: Base & { reason?: string }) =>
+export const submitChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "submit" });
+export const approveChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "approve" });
+export const returnChallenge = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "return", input: { reason: requireReason(o.reason) } });
+export const publishChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "publish" });
+export const withdrawChallenge = async (o: Base & { reason?: string }) =>
   runChallengeTransition({ ...o, transition: "withdraw", input: { reason: o.reason?.trim() ? o.reason.trim().slice(0, 2000) : undefined } });
-export const requestWithdrawal = (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "requestWithdrawal", input: { reason: requireReason(o.reason) } });
-export const decideWithdrawal = (o: Base & { approve: boolean; reason?: string }) =>
+export const requestWithdrawal = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "requestWithdrawal", input: { reason: requireReason(o.reason) } });
+export const decideWithdrawal = async (o: Base & { approve: boolean; reason?: string }) =>
   o.approve
     ? runChallengeTransition({ ...o, transition: "approveWithdrawal" })
     : runChallengeTransition({ ...o, transition: "rejectWithdrawal", input: { reason: requireReason(o.reason) } });
-export const cancelChallenge = (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "cancel", input: { reason: requireReason(o.reason) } });
-export const failChallenge = (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "fail", input: { reason: requireReason(o.reason) } });
-export const republishChallenge = (o: Base) => runChallengeTransition({ ...o, transition: "republish" });
-export const startReview = (o: Base) => runChallengeTransition({ ...o, transition: "startReview" });
-export const proposeWinner = (o: Base & { bidId: string }) => runChallengeTransition({ ...o, transition: "proposeWinner", input: { bidId: o.bidId } });
-export const rejectProposal = (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "rejectProposal", input: { reason: requireReason(o.reason) } });
-export const startPublicNotice = (o: Base) => runChallengeTransition({ ...o, transition: "startPublicNotice" });
-export const reopenReview = (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "reopenReview", input: { reason: requireReason(o.reason) } });
-export const endPublicNotice = (o: Base) => runChallengeTransition({ ...o, transition: "endPublicNotice" });
-export const startWork = (o: Base) => runChallengeTransition({ ...o, transition: "startWork" });
-export const closeChallenge = (o: Base) => runChallengeTransition({ ...o, transition: "close" });
+export const cancelChallenge = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "cancel", input: { reason: requireReason(o.reason) } });
+export const failChallenge = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "fail", input: { reason: requireReason(o.reason) } });
+export const republishChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "republish" });
+export const startReview = async (o: Base) => runChallengeTransition({ ...o, transition: "startReview" });
+export const proposeWinner = async (o: Base & { bidId: string }) => runChallengeTransition({ ...o, transition: "proposeWinner", input: { bidId: o.bidId } });
+export const rejectProposal = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "rejectProposal", input: { reason: requireReason(o.reason) } });
+export const startPublicNotice = async (o: Base) => runChallengeTransition({ ...o, transition: "startPublicNotice" });
+export const reopenReview = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "reopenReview", input: { reason: requireReason(o.reason) } });
+export const endPublicNotice = async (o: Base) => runChallengeTransition({ ...o, transition: "endPublicNotice" });
+export const startWork = async (o: Base) => runChallengeTransition({ ...o, transition: "startWork" });
+export const closeChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "close" });
 
 /** Closes bidding now that the deadline has passed (without bids: the challenge fails). */
 export function closeBidding(o: Base): Promise<Challenge> {

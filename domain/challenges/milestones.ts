@@ -42,7 +42,7 @@ async function completeIfSettled(tx: Tx, challenge: Challenge, actor: Actor, now
   if (open === 0) await transitionChallenge({ tx, challenge, transition: "complete", actor, now });
 }
 
-export function deliverMilestone(options: Base & { note: string }): Promise<void> {
+export async function deliverMilestone(options: Base & { note: string }): Promise<void> {
   const note = requireReason(options.note);
   const now = options.now ?? new Date();
   return withChallenge(options.db, options.challengeId, async (tx, challenge) => {
@@ -53,7 +53,7 @@ export function deliverMilestone(options: Base & { note: string }): Promise<void
 }
 
 /** 验收: accepts a delivered milestone and pays it out (minus the platform fee). */
-export function acceptMilestone(options: Base): Promise<{ paid: bigint; fee: bigint }> {
+export async function acceptMilestone(options: Base): Promise<{ paid: bigint; fee: bigint }> {
   const now = options.now ?? new Date();
   return withChallenge(options.db, options.challengeId, async (tx, challenge) => {
     const m = await milestone(tx, challenge, options.index);
@@ -67,7 +67,7 @@ export function acceptMilestone(options: Base): Promise<{ paid: bigint; fee: big
 }
 
 /** Sends a delivery back for revision with the reasons. */
-export function rejectMilestone(options: Base & { reasons: string }): Promise<void> {
+export async function rejectMilestone(options: Base & { reasons: string }): Promise<void> {
   const reasons = requireReason(options.reasons);
   const now = options.now ?? new Date();
   return withChallenge(options.db, options.challengeId, async (tx, challenge) => {
@@ -79,7 +79,7 @@ export function rejectMilestone(options: Base & { reasons: string }): Promise<vo
 }
 
 /** Either side disputes a milestone; the zone arbitrates. */
-export function raiseDispute(options: Base & { reason: string }): Promise<{ disputeId: string }> {
+export async function raiseDispute(options: Base & { reason: string }): Promise<{ disputeId: string }> {
   const reason = requireReason(options.reason);
   const now = options.now ?? new Date();
   return withChallenge(options.db, options.challengeId, async (tx, challenge) => {

@@ -7,7 +7,6 @@
 import type { Challenge, ChallengeStatus } from "#db/generated/client/client.ts";
 import type { Actor } from "#domain/access/permissions.ts";
 import type { Db } from "#domain/db/client.ts";
-import { addWorkingDays } from "#domain/calendar/working-days.ts";
 import { submitBid } from "#domain/challenges/bids.ts";
 import {
   approveChallenge,
@@ -228,8 +227,8 @@ export async function createChallengeInState(options: {
     await fileObjection({ db, actor: world.stranger, challengeId, body: "请公开中标团队的既往业绩证明。", now: tick(3600_000) });
     return done(bids);
   }
-  const endsAt = addWorkingDays({ start: now, days: 5 });
-  now = new Date(endsAt.getTime() + 60_000);
+  const { publicNoticeEndsAt } = await db.challenge.findUniqueOrThrow({ where: { id: challengeId }, select: { publicNoticeEndsAt: true } });
+  now = new Date(publicNoticeEndsAt!.getTime() + 60_000);
   await endPublicNotice({ ...id, actor: { system: "seed" }, now });
   if (state === "contracting") return done(bids);
   await deposit({ db, actorId: world.finance.userId, orgId: world.enterprise.id, amount: 100_000_000n, bankReference: `SEED-${challengeId}` });
