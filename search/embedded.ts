@@ -32,9 +32,19 @@ import { indexTerms, isLatinWord, loadJieba } from "./jieba.ts";
 import { queryWords, synonymTable, type SynonymTable } from "./query-words.ts";
 import { TextIndex } from "./text-index.ts";
 
+interface ValueEntry {
+  id: number;
+  display: unknown;
+  bits: Bitset;
+}
+
 /** One filterable attribute: value → documents, which documents have it, and its numbers for ranges. */
 interface AttributeIndex {
-  values: Map<string, { display: unknown; bits: Bitset }>;
+  values: Map<string, ValueEntry>;
+  entries: ValueEntry[];
+  /** By slot: the id of its single value, -1 for none, -2 for an array (in valueLists). */
+  valueIds: Int32Array;
+  valueLists: Map<number, number[]>;
   exists: Bitset;
   /** By slot; NaN when the document has no single number here. */
   numbers: Float64Array;
@@ -49,6 +59,8 @@ class EmbeddedIndex {
   readonly alive = new Bitset();
   readonly attributes = new Map<string, AttributeIndex>();
   readonly synonyms: SynonymTable;
+  /** Sortable attributes' numbers by slot (NaN: missing or not a number), so sorting reads typed arrays. */
+  readonly sortColumns = new Map<string, Float64Array>();
   readonly rankingRules: string[];
   constructor(
     readonly settings: IndexSettings,
@@ -65,6 +77,9 @@ class EmbeddedIndex {
     for (const attribute of settings.filterableAttributes) {
       this.attributes.set(attribute, {
         values: new Map(),
+        entries: [],
+        valueIds: new Int32Array(0),
+        valueLists: new Map(),
         exists: new Bitset(),
         numbers: new Float64Array(0),
         numberLists: new Map(),
@@ -94,6 +109,17 @@ class EmbeddedIndex {
       this.settings.searchableAttributes.map((field) => termsOf(this.jieba, textOf(document[field]))),
     );
     for (const [attribute, index] of this.attributes) this.addAttribute(index, slot, document[attribute]);
+    for (const attribute of this.settings.sortableAttributes) {
+      let column = this.sortColumns.get(attribute) ?? new Float64Array(0);
+      if (slot >= column.length) {
+        const grown = new Float64Array(Math.max(1024, (slot + 1) * 2)).fill(NaN);
+        grown.set(column);
+        column = grown;
+      }
+      const value = document[attribute];
+      column[slot] = typeof value === "number" ? value : NaN;
+      this.sortColumns.set(attribute, column);
+    }
   }
 
   delete(id: string): void {
@@ -109,8 +135,12 @@ class EmbeddedIndex {
       if (value === undefined) continue;
       index.exists.clear(slot);
       for (const v of scalarValues(value)) index.values.get(facetKey(v))?.bits.clear(slot);
-      if (slot < index.numbers.length) index.numbers[slot] = NaN;
+      if (slot < index.numbers.length) {
+        index.numbers[slot] = NaN;
+        index.valueIds[slot] = -1;
+      }
       index.numberLists.delete(slot);
+      index.valueLists.delete(slot);
     }
     // Slots are not reused (see TextIndex); a dead one costs a hole in this array and one bit.
     this.documents[slot] = undefined;
@@ -122,19 +152,32 @@ class EmbeddedIndex {
     if (value === undefined) return;
     index.exists.set(slot);
     const values = scalarValues(value);
+    if (slot >= index.numbers.length) {
+      const size = Math.max(1024, (slot + 1) * 2);
+      const numbers = new Float64Array(size).fill(NaN);
+      numbers.set(index.numbers);
+      index.numbers = numbers;
+      const ids = new Int32Array(size).fill(-1);
+      ids.set(index.valueIds);
+      index.valueIds = ids;
+    }
+    const ids: number[] = [];
     for (const v of values) {
       const key = facetKey(v);
       let entry = index.values.get(key);
       if (!entry) {
-        entry = { display: v, bits: new Bitset() };
+        entry = { id: index.entries.length, display: v, bits: new Bitset() };
         index.values.set(key, entry);
+        index.entries.push(entry);
       }
       entry.bits.set(slot);
+      if (!ids.includes(entry.id)) ids.push(entry.id);
     }
-    if (slot >= index.numbers.length) {
-      const grown = new Float64Array(Math.max(1024, (slot + 1) * 2)).fill(NaN);
-      grown.set(index.numbers);
-      index.numbers = grown;
+    if (Array.isArray(value)) {
+      index.valueIds[slot] = -2;
+      index.valueLists.set(slot, ids);
+    } else {
+      index.valueIds[slot] = ids[0] ?? -1;
     }
     const numbers = values.map(toNumber).filter((n): n is number => n !== undefined);
     if (Array.isArray(value)) {
@@ -216,17 +259,18 @@ class EmbeddedIndex {
     for (const attribute of attributes) {
       const index = this.attribute(attribute);
       const counts: [string, number][] = [];
-      if (matchCount * 4 < index.values.size * matches.length) {
-        // Few matches: read their values instead of intersecting every value's bitset.
-        const byKey = new Map<string, number>();
+      if (matchCount * 8 < index.entries.length * matches.length) {
+        // Few matches for many values: count each match's values instead of intersecting bitsets.
+        const byId = new Uint32Array(index.entries.length);
+        const { valueIds, valueLists } = index;
         forEachBit(matches, (slot) => {
-          for (const v of new Set(scalarValues(this.documents[slot]![attribute]).map(facetKey))) {
-            byKey.set(v, (byKey.get(v) ?? 0) + 1);
-          }
+          const id = valueIds[slot]!;
+          if (id >= 0) byId[id]!++;
+          else if (id === -2) for (const listed of valueLists.get(slot)!) byId[listed]!++;
         });
-        for (const [key, count] of byKey) counts.push([String(index.values.get(key)!.display), count]);
+        for (let id = 0; id < byId.length; id++) if (byId[id]) counts.push([String(index.entries[id]!.display), byId[id]!]);
       } else {
-        for (const entry of index.values.values()) {
+        for (const entry of index.entries) {
           const count = countAnd(entry.bits.words, matches);
           if (count > 0) counts.push([String(entry.display), count]);
         }
@@ -336,11 +380,15 @@ export function createEmbeddedSearchEngine(): SearchEngine {
             if (skipped++ >= offset) page.push({ slot, terms: [] });
           });
         } else {
-          const candidates: Candidate[] = [];
+          const compare = sortComparator(index, sort);
+          const k = offset + limit;
+          const best: number[] = [];
           forEachBit(matches, (slot) => {
-            candidates.push({ slot, score: 0, words: 0, terms: [] });
+            if (k === 0) return false;
+            if (best.length === k && compare(slot, best[k - 1]!) >= 0) return;
+            insertSorted(best, slot, compare, k);
           });
-          page = topK(candidates, rankingComparator(index, [], sort), offset + limit).slice(offset);
+          page = best.slice(offset).map((slot) => ({ slot, terms: [] }));
         }
       } else {
         const found = index.text.search(words, matches, index.slotCount);
@@ -395,36 +443,72 @@ interface Candidate {
 
 type Comparator = (a: Candidate, b: Candidate) => number;
 
+/** Orders slots by the sort clauses, then by slot (insertion order). */
+function sortComparator(index: EmbeddedIndex, clauses: SortClause[]): (a: number, b: number) => number {
+  const documents = index.documents;
+  const steps = clauses.map(({ attribute, direction }) => {
+    const column = index.sortColumns.get(attribute)!;
+    const sign = direction === "asc" ? 1 : -1;
+    return (a: number, b: number) => {
+      const va = column[a]!;
+      const vb = column[b]!;
+      if (va === va && vb === vb) return va < vb ? -sign : va > vb ? sign : 0;
+      return compareValues(documents[a]![attribute], documents[b]![attribute], direction);
+    };
+  });
+  return (a, b) => {
+    for (const step of steps) {
+      const order = step(a, b);
+      if (order !== 0) return order;
+    }
+    return a - b;
+  };
+}
+
 function rankingComparator(index: EmbeddedIndex, rules: string[], sort: SortClause[]): Comparator {
   const steps: Comparator[] = [];
   let scored = false;
-  const bySort = (clauses: SortClause[]): Comparator => {
-    const documents = index.documents;
-    return (a, b) => {
-      for (const { attribute, direction } of clauses) {
-        const order = compareValues(documents[a.slot]![attribute], documents[b.slot]![attribute], direction);
-        if (order !== 0) return order;
-      }
-      return 0;
-    };
-  };
   let sortPlaced = false;
   for (const rule of rules) {
     if (rule === "words") steps.push((a, b) => b.words - a.words);
     else if (rule === "sort") {
       sortPlaced = true;
-      if (sort.length > 0) steps.push(bySort(sort));
+      if (sort.length > 0) steps.push(bySortOnly(index, sort));
     } else if (["typo", "proximity", "attribute", "exactness"].includes(rule)) {
       if (!scored) steps.push((a, b) => b.score - a.score);
       scored = true;
     } else {
       const custom = /^([^:]+):(asc|desc)$/.exec(rule);
-      if (custom) steps.push(bySort([{ attribute: custom[1]!, direction: custom[2] as "asc" | "desc" }]));
+      if (custom && index.sortColumns.has(custom[1]!)) {
+        steps.push(bySortOnly(index, [{ attribute: custom[1]!, direction: custom[2] as "asc" | "desc" }]));
+      }
     }
   }
-  if (!sortPlaced && sort.length > 0) steps.unshift(bySort(sort));
+  if (!sortPlaced && sort.length > 0) steps.unshift(bySortOnly(index, sort));
   if (!scored) steps.push((a, b) => b.score - a.score);
   steps.push((a, b) => a.slot - b.slot);
+  return (a, b) => {
+    for (const step of steps) {
+      const order = step(a, b);
+      if (order !== 0) return order;
+    }
+    return 0;
+  };
+}
+
+/** The sort clauses alone (ties stay ties, for the next ranking rule). */
+function bySortOnly(index: EmbeddedIndex, clauses: SortClause[]): Comparator {
+  const documents = index.documents;
+  const steps = clauses.map(({ attribute, direction }) => {
+    const column = index.sortColumns.get(attribute)!;
+    const sign = direction === "asc" ? 1 : -1;
+    return (a: Candidate, b: Candidate) => {
+      const va = column[a.slot]!;
+      const vb = column[b.slot]!;
+      if (va === va && vb === vb) return va < vb ? -sign : va > vb ? sign : 0;
+      return compareValues(documents[a.slot]![attribute], documents[b.slot]![attribute], direction);
+    };
+  });
   return (a, b) => {
     for (const step of steps) {
       const order = step(a, b);
@@ -441,17 +525,21 @@ function topK(candidates: Candidate[], compare: Comparator, k: number): Candidat
   const best: Candidate[] = [];
   for (const c of candidates) {
     if (best.length === k && compare(c, best[k - 1]!) >= 0) continue;
-    let lo = 0;
-    let hi = best.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(best[mid]!, c) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    best.splice(lo, 0, c);
-    if (best.length > k) best.pop();
+    insertSorted(best, c, compare, k);
   }
   return best;
+}
+
+function insertSorted<T>(best: T[], item: T, compare: (a: T, b: T) => number, k: number): void {
+  let lo = 0;
+  let hi = best.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(best[mid]!, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  best.splice(lo, 0, item);
+  if (best.length > k) best.pop();
 }
 
 /** Missing values sort last in both directions (as in Meilisearch); numbers before strings. */
