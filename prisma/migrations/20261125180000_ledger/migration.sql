@@ -180,7 +180,7 @@ BEGIN
     INSERT INTO "LedgerAccount" ("address", "type", "normalSide", "flags", "createdAt")
     SELECT u.a, u.t::"LedgerAccountType", u.s::"LedgerSide", u.f::"LedgerAccountFlags", v_now
     FROM unnest(v_a, v_t, v_s, v_f) u(a, t, s, f)
-    WHERE NOT EXISTS (SELECT 1 FROM "LedgerAccount" e WHERE e."address" = u.a)
+    WHERE NOT EXISTS (SELECT 1 FROM "LedgerAccount" e WHERE e."address" = u.a OFFSET 0)
     ON CONFLICT ("address") DO NOTHING;
 
     -- Lock every account the batch touches, in id order (so concurrent calls cannot deadlock),
@@ -217,9 +217,10 @@ BEGIN
            array_agg(coalesce(e."id", 0) ORDER BY t.ord)
     INTO n_tx, n_expected, t_pe, t_status, t_id
     FROM jsonb_array_elements(v_txs) WITH ORDINALITY t(v, ord)
-    LEFT JOIN (SELECT x."id", x."inputHash", x."idempotencyKey" FROM "LedgerTransaction" x
-               WHERE x."idempotencyKey" = ANY(ARRAY(SELECT y->>'k' FROM jsonb_array_elements(v_txs) y))) e
-           ON e."idempotencyKey" = t.v->>'k';
+    -- One index probe per key (OFFSET 0 keeps the planner from turning this into a hash join
+    -- over the whole table, whose cost would grow with the ledger).
+    LEFT JOIN LATERAL (SELECT x."id", x."inputHash" FROM "LedgerTransaction" x
+                       WHERE x."idempotencyKey" = t.v->>'k' OFFSET 0) e ON true;
 
     IF n_tx = 0 THEN
         RETURN '[]'::jsonb;
