@@ -104,28 +104,39 @@ async function main() {
     const funded = await submitTransactions({ db: sql, transactions: funding });
     if (funded.some((r) => r.status !== "committed")) throw new Error("funding failed");
 
+    // Between phases, do what autovacuum does in production (it is off on some servers, this
+    // machine's included): without it the constantly updated account rows bloat their table and
+    // the planner works without statistics, and each phase would measure the previous one's debris.
+    const [{ autovacuum }] = (await pool.query<{ autovacuum: string }>("SHOW autovacuum")).rows as [{ autovacuum: string }];
+    const maintain = () => pool.query(`VACUUM (ANALYZE) "LedgerAccount", "LedgerTransaction", "LedgerPosting"`);
+    await maintain();
     const results: PhaseResult[] = [];
     const direct = (txs: TransactionInput[]) => submitTransactions({ db: sql, transactions: txs });
     for (const clients of [1, 8, 32]) {
+      await maintain();
       results.push(await phase("direct", clients, 1, direct));
       console.log(JSON.stringify(results.at(-1)));
     }
     for (const clients of [1, 8, 32]) {
+      await maintain();
       const coalescer = createLedgerCoalescer({ sql, ...(IN_FLIGHT ? { maxInFlight: IN_FLIGHT } : {}) });
       results.push(await phase("coalesced", clients, 1, async (txs) => [await coalescer.submit(txs[0]!)]));
       await coalescer.drain();
       console.log(JSON.stringify(results.at(-1)));
     }
     for (const clients of [1, 8]) {
+      await maintain();
       results.push(await phase(`batch of ${BATCH}`, clients, BATCH, direct));
       console.log(JSON.stringify(results.at(-1)));
     }
     for (const clients of [1, 8]) {
+      await maintain();
       const coalescer = createLedgerCoalescer({ sql, maxBatch: 8 * BATCH, ...(IN_FLIGHT ? { maxInFlight: IN_FLIGHT } : {}) });
       results.push(await phase(`coalesced batch`, clients, BATCH, (txs) => coalescer.submitMany(txs)));
       await coalescer.drain();
       console.log(JSON.stringify(results.at(-1)));
     }
+    await maintain();
     const t0 = performance.now();
     const report = await reconcileLedger({ db: sql });
     const reconcileMs = Math.round(performance.now() - t0);
@@ -137,6 +148,7 @@ async function main() {
         `${r.name.padEnd(18)} ${String(r.clients).padStart(7)} ${String(r.transactions).padStart(10)} ${String(r.failed).padStart(7)} ${String(r.tps).padStart(7)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}`,
       );
     }
+    console.log(`autovacuum on this server: ${autovacuum}; the bench ran VACUUM (ANALYZE) on the ledger tables before each phase`);
     console.log(
       `reconciliation: ${report.ok ? "clean" : "MISMATCH"} — ${report.transactions} transactions, ${report.postings} postings, ${report.accountsChecked} accounts, ${reconcileMs} ms`,
     );
