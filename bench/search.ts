@@ -49,7 +49,10 @@ function queryMix(count: number): { kind: string; query: SearchQuery }[] {
       q = pick([...topic.en.names, ...topic.en.terms]);
     } else if (roll < 0.75) {
       kind = "typo";
-      q = pick(topic.en.names).split(" ").map((w) => typo(w, rand)).join(" ");
+      q = pick(topic.en.names)
+        .split(" ")
+        .map((w) => typo(w, rand))
+        .join(" ");
     } else if (roll < 0.85) {
       kind = "mixed";
       q = `${pick(topic.zh.terms)} ${pick(topic.en.terms)}`;
@@ -65,8 +68,12 @@ function queryMix(count: number): { kind: string; query: SearchQuery }[] {
     const f = rand();
     if (f < 0.3) filters.push(`zone IN [${pick(zones)}, ${pick(zones)}]`);
     if (f > 0.2 && f < 0.5) filters.push(`industry = ${pick(industries)}`);
-    if (f > 0.4 && f < 0.7) filters.push(`amountFen ${pick([">=", "<"])} ${(50 + Math.floor(rand() * 300)) * 1_000_000}`);
-    if (f > 0.6 && f < 0.8) filters.push(`deadline ${1767225600 + Math.floor(rand() * 200) * 86400} TO ${1767225600 + (200 + Math.floor(rand() * 300)) * 86400}`);
+    if (f > 0.4 && f < 0.7)
+      filters.push(`amountFen ${pick([">=", "<"])} ${(50 + Math.floor(rand() * 300)) * 1_000_000}`);
+    if (f > 0.6 && f < 0.8)
+      filters.push(
+        `deadline ${1767225600 + Math.floor(rand() * 200) * 86400} TO ${1767225600 + (200 + Math.floor(rand() * 300)) * 86400}`,
+      );
     if (f > 0.75 && f < 0.9) filters.push(`NOT status = closed AND (kind = challenge OR kind = offer)`);
     if (f > 0.9) filters.push(`dealMode EXISTS AND status != bidding_closed`);
     const query: SearchQuery = { q, limit: 20 };
@@ -88,7 +95,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main() {
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   const documents = generateDocuments(DOCS, 20261125);
   const engine = createEmbeddedSearchEngine();
   await engine.configureIndex("bench", settings); // loads jieba (not counted in index_s)
@@ -118,9 +128,18 @@ async function main() {
     const s = [...values].sort((a, b) => a - b);
     return `${name.padEnd(10)} ${String(s.length).padStart(6)} ${percentile(s, 50).toFixed(2).padStart(8)} ${percentile(s, 95).toFixed(2).padStart(8)} ${percentile(s, 99).toFixed(2).padStart(8)} ${s[s.length - 1]!.toFixed(2).padStart(8)}`;
   };
-  console.log(`embedded search engine, ${DOCS} documents, ${QUERIES} queries; node ${process.version}, ${os.cpus().length} CPUs, load average at start ${load}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  console.log(`indexing: ${indexSeconds.toFixed(1)} s; RSS after indexing ${rssMb.toFixed(0)} MB (jieba dictionary included); mean hits per query ${(totalHits / QUERIES).toFixed(0)}`);
-  console.log(`${"queries".padEnd(10)} ${"count".padStart(6)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)}`);
+  console.log(
+    `embedded search engine, ${DOCS} documents, ${QUERIES} queries; node ${process.version}, ${os.cpus().length} CPUs, load average at start ${load}, at end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  console.log(
+    `indexing: ${indexSeconds.toFixed(1)} s; RSS after indexing ${rssMb.toFixed(0)} MB (jieba dictionary included); mean hits per query ${(totalHits / QUERIES).toFixed(0)}`,
+  );
+  console.log(
+    `${"queries".padEnd(10)} ${"count".padStart(6)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)}`,
+  );
   for (const [kind, values] of [...byKind].sort()) console.log(row(kind, values));
   console.log(row("all", times));
   console.log(

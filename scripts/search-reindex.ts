@@ -19,7 +19,8 @@ async function main() {
     const started = performance.now();
     const counts = await reindexAll({ db: database.prisma, engine, ...(names.length ? { indexes: names } : {}) });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    for (const [name, count] of Object.entries(counts)) console.log(`${name.padEnd(14)} ${String(count).padStart(8)} documents`);
+    for (const [name, count] of Object.entries(counts))
+      console.log(`${name.padEnd(14)} ${String(count).padStart(8)} documents`);
     console.log(`${engine.kind}: reindexed in ${seconds} s`);
   } finally {
     await Promise.allSettled([engine.close(), database.close()]);

@@ -268,7 +268,8 @@ class EmbeddedIndex {
           if (id >= 0) byId[id]!++;
           else if (id === -2) for (const listed of valueLists.get(slot)!) byId[listed]!++;
         });
-        for (let id = 0; id < byId.length; id++) if (byId[id]) counts.push([String(index.entries[id]!.display), byId[id]!]);
+        for (let id = 0; id < byId.length; id++)
+          if (byId[id]) counts.push([String(index.entries[id]!.display), byId[id]!]);
       } else {
         for (const entry of index.entries) {
           const count = countAnd(entry.bits.words, matches);
@@ -412,7 +413,10 @@ export function createEmbeddedSearchEngine(): SearchEngine {
         const hit: SearchHit<D> = { document: document as D };
         if (query.highlight?.length) {
           hit.highlight = Object.fromEntries(
-            query.highlight.map((attribute) => [attribute, markersToHtml(markTerms(textOf(document[attribute]), terms))]),
+            query.highlight.map((attribute) => [
+              attribute,
+              markersToHtml(markTerms(textOf(document[attribute]), terms)),
+            ]),
           );
         }
         return hit;

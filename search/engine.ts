@@ -125,7 +125,8 @@ export function parseSort(sort: string[], sortable: readonly string[]): SortClau
 /** Meilisearch's rule for document ids: an integer, or 1–511 characters of a–z A–Z 0–9 - _. */
 export function validateDocumentId(primaryKey: string, document: SearchDocument): string {
   const id = document[primaryKey];
-  const text = typeof id === "number" && Number.isSafeInteger(id) ? String(id) : typeof id === "string" ? id : undefined;
+  const text =
+    typeof id === "number" && Number.isSafeInteger(id) ? String(id) : typeof id === "string" ? id : undefined;
   if (text === undefined || !/^[A-Za-z0-9_-]{1,511}$/.test(text)) {
     throw new AppError("bad_request", "errors.searchDocumentId", { params: { primaryKey } });
   }

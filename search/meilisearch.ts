@@ -180,7 +180,8 @@ export function createMeilisearchEngine(options: MeilisearchEngineOptions): Sear
       if (query.facets?.length) {
         result.facets = Object.fromEntries(query.facets.map((f) => [f, response.facetDistribution?.[f] ?? {}]));
         const stats = Object.entries(response.facetStats ?? {});
-        if (stats.length > 0) result.facetStats = Object.fromEntries(stats.map(([f, s]) => [f, { min: s.min, max: s.max }]));
+        if (stats.length > 0)
+          result.facetStats = Object.fromEntries(stats.map(([f, s]) => [f, { min: s.min, max: s.max }]));
       }
       return result;
     },
@@ -220,7 +221,8 @@ const QUERY_ERRORS: Record<string, string> = {
 function searchError(error: unknown, index: string, query: SearchQuery): unknown {
   if (error instanceof MeilisearchApiError) {
     const code = error.cause?.code ?? "";
-    if (code === "index_not_found") return new AppError("not_found", "errors.searchIndexMissing", { params: { index } });
+    if (code === "index_not_found")
+      return new AppError("not_found", "errors.searchIndexMissing", { params: { index } });
     if (QUERY_ERRORS[code] || (error.response.status >= 400 && error.response.status < 500)) {
       return new AppError("bad_request", QUERY_ERRORS[code] ?? "errors.searchQueryInvalid", {
         params: { filter: query.filter ?? "", reason: error.cause?.message ?? code },

@@ -159,7 +159,8 @@ export class TextIndex {
         });
         for (const expansion of expansions) for (const [term] of expansion) derived.push(term);
         if (alternative.length === 1) {
-          for (const [term, weight] of expansions[0]!) this.scan(term, weight, allowed, (slot, s) => add(slot, s, wordEpoch));
+          for (const [term, weight] of expansions[0]!)
+            this.scan(term, weight, allowed, (slot, s) => add(slot, s, wordEpoch));
           continue;
         }
         // A synonym of several words (锂离子 电池): all of them, in any order.

@@ -78,11 +78,14 @@ interface Related {
  * only the zone and the industry.
  */
 export function challengeDocument(row: Row, related: Related): SearchDocument | null {
-  if (row.visibility !== "public" || !SEARCHABLE_CHALLENGE_STATUSES.includes(row.status as ChallengeStatus)) return null;
+  if (row.visibility !== "public" || !SEARCHABLE_CHALLENGE_STATUSES.includes(row.status as ChallengeStatus))
+    return null;
   const zone = related.zones.get(row.zoneId);
   const organisation = row.seekerAnonymous ? undefined : related.organisations.get(row.organisationId);
   const indicators = Array.isArray(row.indicators)
-    ? row.indicators.flatMap((i) => (i && typeof i === "object" && "name" in i ? [String((i as { name: unknown }).name)] : []))
+    ? row.indicators.flatMap((i) =>
+        i && typeof i === "object" && "name" in i ? [String((i as { name: unknown }).name)] : [],
+      )
     : [];
   return withoutUndefined({
     id: row.id,

@@ -47,9 +47,7 @@ export const organisationSettings: IndexSettings = {
 const HIDDEN_TYPES = ["platform"] as const;
 
 function organisationsIndex(name: string, types: string[] | undefined): IndexDefinition {
-  const where = types
-    ? { type: { in: types as never[] } }
-    : { type: { notIn: HIDDEN_TYPES as unknown as never[] } };
+  const where = types ? { type: { in: types as never[] } } : { type: { notIn: HIDDEN_TYPES as unknown as never[] } };
   return {
     name,
     settings: organisationSettings,

@@ -7,7 +7,9 @@ import { createMeilisearchEngine } from "#search/meilisearch.ts";
  * One contract, every engine: the embedded one always, a real Meilisearch server when MEILI_HOST
  * is set (MEILI_API_KEY if it needs one). Anything the web layer relies on belongs here.
  */
-const adapters: { name: string; create: () => SearchEngine }[] = [{ name: "embedded", create: createEmbeddedSearchEngine }];
+const adapters: { name: string; create: () => SearchEngine }[] = [
+  { name: "embedded", create: createEmbeddedSearchEngine },
+];
 if (process.env.MEILI_HOST) {
   adapters.push({
     name: `meilisearch at ${process.env.MEILI_HOST}`,
@@ -29,12 +31,67 @@ const settings: IndexSettings = {
 };
 
 const documents = [
-  { id: "c1", title: "锂电池正极材料低成本制备", summary: "磷酸铁锂正极材料的连续化生产工艺", zone: "kunming", status: "open", tags: ["新能源", "材料"], bountyFen: 500_000_000, deadline: 1803000000 },
-  { id: "c2", title: "高原特色农产品冷链物流监测", summary: "基于物联网的温湿度追溯", zone: "yuxi", status: "open", tags: ["农业", "物联网"], bountyFen: 80_000_000, deadline: 1800000000 },
-  { id: "c3", title: "Lithium Battery Recycling Process", summary: "Hydrometallurgical recovery of cathode materials", zone: "chuxiong", status: "review", tags: ["新能源"], bountyFen: 200_000_000, deadline: 1801000000, dealMode: "licence" },
-  { id: "c4", title: "电力设备故障诊断", summary: "变电站电解电容老化检测", zone: "kunming", status: "closed", tags: ["电力"], bountyFen: 30_000_000, deadline: 1799000000 },
-  { id: "c5", title: "电动汽车快充桩热管理", summary: "Fast charging stations for EV fleets", zone: "Qujing", status: "open", tags: ["新能源"], bountyFen: 120_000_000, deadline: 1802000000, dealMode: "transfer" },
-  { id: "o1", title: "<b>氢燃料</b>电池电堆", summary: "质子交换膜 fuel cell stack", zone: "kunming", status: "open", tags: [], dealMode: "equity" },
+  {
+    id: "c1",
+    title: "锂电池正极材料低成本制备",
+    summary: "磷酸铁锂正极材料的连续化生产工艺",
+    zone: "kunming",
+    status: "open",
+    tags: ["新能源", "材料"],
+    bountyFen: 500_000_000,
+    deadline: 1803000000,
+  },
+  {
+    id: "c2",
+    title: "高原特色农产品冷链物流监测",
+    summary: "基于物联网的温湿度追溯",
+    zone: "yuxi",
+    status: "open",
+    tags: ["农业", "物联网"],
+    bountyFen: 80_000_000,
+    deadline: 1800000000,
+  },
+  {
+    id: "c3",
+    title: "Lithium Battery Recycling Process",
+    summary: "Hydrometallurgical recovery of cathode materials",
+    zone: "chuxiong",
+    status: "review",
+    tags: ["新能源"],
+    bountyFen: 200_000_000,
+    deadline: 1801000000,
+    dealMode: "licence",
+  },
+  {
+    id: "c4",
+    title: "电力设备故障诊断",
+    summary: "变电站电解电容老化检测",
+    zone: "kunming",
+    status: "closed",
+    tags: ["电力"],
+    bountyFen: 30_000_000,
+    deadline: 1799000000,
+  },
+  {
+    id: "c5",
+    title: "电动汽车快充桩热管理",
+    summary: "Fast charging stations for EV fleets",
+    zone: "Qujing",
+    status: "open",
+    tags: ["新能源"],
+    bountyFen: 120_000_000,
+    deadline: 1802000000,
+    dealMode: "transfer",
+  },
+  {
+    id: "o1",
+    title: "<b>氢燃料</b>电池电堆",
+    summary: "质子交换膜 fuel cell stack",
+    zone: "kunming",
+    status: "open",
+    tags: [],
+    dealMode: "equity",
+  },
 ];
 
 const ids = (result: SearchResult) => result.hits.map((hit) => hit.document.id);
@@ -101,7 +158,11 @@ describe.each(adapters)("search contract: $name", ({ create }) => {
   });
 
   it("counts facets and gives numeric facet stats for the matching documents", async () => {
-    const result = await engine.search(index, { filter: "status = open", facets: ["zone", "tags", "bountyFen"], limit: 0 });
+    const result = await engine.search(index, {
+      filter: "status = open",
+      facets: ["zone", "tags", "bountyFen"],
+      limit: 0,
+    });
     expect(result.total).toBe(4);
     expect(result.hits).toEqual([]);
     expect(result.facets?.zone).toEqual({ kunming: 2, yuxi: 1, Qujing: 1 });
@@ -152,7 +213,10 @@ describe.each(adapters)("search contract: $name", ({ create }) => {
     expect((await engine.search(name, {})).total).toBe(0);
 
     await engine.upsert(name, [{ id: "old", title: "旧文档" }]);
-    const rebuilt = await engine.rebuild(name, settings, [[{ id: "n1", title: "石墨烯导热膜" }], [{ id: "n2", title: "graphene film" }]]);
+    const rebuilt = await engine.rebuild(name, settings, [
+      [{ id: "n1", title: "石墨烯导热膜" }],
+      [{ id: "n2", title: "graphene film" }],
+    ]);
     expect(rebuilt.documents).toBe(2);
     expect(sorted(await engine.search(name, { limit: 10 }))).toEqual(["n1", "n2"]);
   });

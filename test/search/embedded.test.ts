@@ -145,11 +145,18 @@ describe("embedded filters over bitsets agree with the plain predicate", () => {
     const filterable = ["kind", "industry", "zone", "status", "dealMode", "amountFen", "deadline", "fieldTags"];
     const docs = generateDocuments(400, 3) as unknown as Record<string, unknown>[];
     const engine = createEmbeddedSearchEngine();
-    await engine.configureIndex("p", { primaryKey: "id", searchableAttributes: ["title"], filterableAttributes: filterable, sortableAttributes: [] });
+    await engine.configureIndex("p", {
+      primaryKey: "id",
+      searchableAttributes: ["title"],
+      filterableAttributes: filterable,
+      sortableAttributes: [],
+    });
     await engine.upsert("p", docs);
     // Replace a quarter (changing their attributes) and delete a tenth: the bitsets must follow.
     const live = new Map(docs.map((d) => [String(d.id), d]));
-    const replaced = docs.filter((_, i) => i % 4 === 0).map((d) => ({ ...d, zone: "kunming", status: "closed", amountFen: 1 }));
+    const replaced = docs
+      .filter((_, i) => i % 4 === 0)
+      .map((d): Record<string, unknown> => ({ ...d, zone: "kunming", status: "closed", amountFen: 1 }));
     await engine.upsert("p", replaced);
     for (const d of replaced) live.set(String(d.id), d);
     const deleted = docs.filter((_, i) => i % 10 === 1).map((d) => String(d.id));
@@ -157,14 +164,15 @@ describe("embedded filters over bitsets agree with the plain predicate", () => {
     for (const id of deleted) live.delete(id);
 
     const rand = random(99);
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
     const leaf = (): string =>
       pick([
         () => `zone = ${pick(["kunming", "yuxi", "dali"])}`,
         () => `status != ${pick(["published", "closed"])}`,
         () => `industry IN [${pick(["new_materials", "tobacco"])}, ${pick(["biomedicine", "green_energy"])}]`,
         () => `amountFen ${pick([">", ">=", "<", "<="])} ${Math.floor(rand() * 500) * 1_000_000}`,
-        () => `deadline ${1767225600 + Math.floor(rand() * 200) * 86400} TO ${1767225600 + (200 + Math.floor(rand() * 300)) * 86400}`,
+        () =>
+          `deadline ${1767225600 + Math.floor(rand() * 200) * 86400} TO ${1767225600 + (200 + Math.floor(rand() * 300)) * 86400}`,
         () => `dealMode ${pick(["EXISTS", "NOT EXISTS"])}`,
         () => `kind NOT IN [organisation]`,
         () => `fieldTags = "${pick(["新材料", "lithium battery", "绿色能源"])}"`,
@@ -179,7 +187,10 @@ describe("embedded filters over bitsets agree with the plain predicate", () => {
     for (let i = 0; i < 200; i++) {
       const filter = tree(3);
       const predicate = filterPredicate(parseFilter(filter, filterable));
-      const expected = [...live.values()].filter(predicate).map((d) => String(d.id)).sort();
+      const expected = [...live.values()]
+        .filter(predicate)
+        .map((d) => String(d.id))
+        .sort();
       const result = await engine.search("p", { filter, limit: 1000 });
       expect({ filter, ids: result.hits.map((h) => String(h.document.id)).sort() }).toEqual({ filter, ids: expected });
       expect(result.total).toBe(expected.length);

@@ -20,7 +20,8 @@ describe("Meilisearch adapter (fake HTTP server)", () => {
   afterEach(async () => {
     await fake.close();
   });
-  const engineFor = () => createMeilisearchEngine({ host: fake.url, apiKey: "master-key", timeout: 2_000, taskTimeout: 2_000, batchSize: 2 });
+  const engineFor = () =>
+    createMeilisearchEngine({ host: fake.url, apiKey: "master-key", timeout: 2_000, taskTimeout: 2_000, batchSize: 2 });
   const calls = () => fake.requests.filter((r) => !r.path.startsWith("/tasks/")).map((r) => `${r.method} ${r.path}`);
 
   it("creates a missing index, applies every setting, and waits for each task to succeed", async () => {
@@ -49,20 +50,27 @@ describe("Meilisearch adapter (fake HTTP server)", () => {
     const engine = engineFor();
     await engine.configureIndex("challenges", settings);
     fake.requests.length = 0;
-    await engine.upsert("challenges", [{ id: "c1", title: "锂电池", bountyFen: 500_000_000n, at: new Date("2027-01-01T00:00:00Z") }]);
+    await engine.upsert("challenges", [
+      { id: "c1", title: "锂电池", bountyFen: 500_000_000n, at: new Date("2027-01-01T00:00:00Z") },
+    ]);
     await engine.delete("challenges", ["c1", "c2"]);
     expect(calls()).toEqual(["POST /indexes/challenges/documents", "POST /indexes/challenges/documents/delete-batch"]);
     expect(fake.requests.find((r) => r.path.endsWith("/documents"))?.body).toEqual([
       { id: "c1", title: "锂电池", bountyFen: 500_000_000, at: "2027-01-01T00:00:00.000Z" },
     ]);
     expect(fake.requests.find((r) => r.path.endsWith("/delete-batch"))?.body).toEqual(["c1", "c2"]);
-    await expect(engine.upsert("challenges", [{ id: "has space" }])).rejects.toMatchObject({ messageKey: "errors.searchDocumentId" });
+    await expect(engine.upsert("challenges", [{ id: "has space" }])).rejects.toMatchObject({
+      messageKey: "errors.searchDocumentId",
+    });
   });
 
   it("reports a failed task with Meilisearch's error code", async () => {
     const engine = engineFor();
     await engine.configureIndex("challenges", settings);
-    fake.failNext("documentAdditionOrUpdate", { code: "invalid_document_id", message: "Document identifier is invalid" });
+    fake.failNext("documentAdditionOrUpdate", {
+      code: "invalid_document_id",
+      message: "Document identifier is invalid",
+    });
     const failure = await engine.upsert("challenges", [{ id: "c1" }]).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(MeilisearchTaskFailed);
     expect((failure as Error).message).toContain("invalid_document_id");
@@ -136,7 +144,12 @@ describe("Meilisearch adapter (fake HTTP server)", () => {
       highlightPostTag: "\u0002",
     });
     expect(result).toEqual({
-      hits: [{ document: { id: "c1", title: "<b>锂电池</b>" }, highlight: { title: "&#60;b&#62;<mark>锂电池</mark>&#60;/b&#62;" } }],
+      hits: [
+        {
+          document: { id: "c1", title: "<b>锂电池</b>" },
+          highlight: { title: "&#60;b&#62;<mark>锂电池</mark>&#60;/b&#62;" },
+        },
+      ],
       total: 7,
       offset: 0,
       limit: 1,
@@ -154,9 +167,13 @@ describe("Meilisearch adapter (fake HTTP server)", () => {
       messageKey: "errors.searchFilterInvalid",
     });
     fake.respondToSearch(400, apiError("invalid_search_sort"));
-    await expect(engine.search("challenges", { sort: ["x:up"] })).rejects.toMatchObject({ messageKey: "errors.searchSortInvalid" });
+    await expect(engine.search("challenges", { sort: ["x:up"] })).rejects.toMatchObject({
+      messageKey: "errors.searchSortInvalid",
+    });
     fake.respondToSearch(400, apiError("invalid_search_facets"));
-    await expect(engine.search("challenges", { facets: ["secret"] })).rejects.toMatchObject({ messageKey: "errors.searchFacetInvalid" });
+    await expect(engine.search("challenges", { facets: ["secret"] })).rejects.toMatchObject({
+      messageKey: "errors.searchFacetInvalid",
+    });
     fake.respondToSearch(404, apiError("index_not_found"));
     await expect(engine.search("nothing", {})).rejects.toMatchObject({ code: "not_found" });
     const offline = createMeilisearchEngine({ host: "http://127.0.0.1:1", timeout: 1_000 });

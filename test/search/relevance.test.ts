@@ -61,7 +61,12 @@ describe("relevance of the embedded engine", () => {
     for (const query of queries) {
       const result = await engine.search("corpus", { q: query.q, limit: 10 });
       const ranked = result.hits.map((hit) => String(hit.document.id));
-      scores.push({ id: query.id, q: query.q, ...(query.note ? { note: query.note } : {}), ndcg: ndcgAt10(ranked, query.relevant) });
+      scores.push({
+        id: query.id,
+        q: query.q,
+        ...(query.note ? { note: query.note } : {}),
+        ndcg: ndcgAt10(ranked, query.relevant),
+      });
     }
     const mean = scores.reduce((sum, s) => sum + s.ndcg, 0) / scores.length;
     const byNote = (note: string | undefined) => {

@@ -16,7 +16,12 @@ describe("search index definitions and sync", () => {
   const made = {} as Record<string, string>;
 
   /** A challenge in a given status, as its process would leave it (the status guard allows the process flag). */
-  async function insertChallenge(data: { title: string; status: string; seekerAnonymous?: boolean; visibility?: "public" | "invited" }) {
+  async function insertChallenge(data: {
+    title: string;
+    status: string;
+    seekerAnonymous?: boolean;
+    visibility?: "public" | "invited";
+  }) {
     return db.$transaction(async (tx) => {
       await tx.$executeRawUnsafe("SELECT set_config('jiebang.process', 'on', true)");
       const row = await tx.challenge.create({
@@ -47,10 +52,17 @@ describe("search index definitions and sync", () => {
     db = database.prisma;
     engine = createEmbeddedSearchEngine();
     await configureSearchIndexes(engine);
-    const zone = await createZone({ db, code: "kunming-search", nameZh: "昆明高新技术产业开发区", nameEn: "Kunming High-tech Zone" });
+    const zone = await createZone({
+      db,
+      code: "kunming-search",
+      nameZh: "昆明高新技术产业开发区",
+      nameEn: "Kunming High-tech Zone",
+    });
     made.zone = zone.id;
     made.seeker = (await createOrganisation({ db, zoneId: zone.id, name: "云南滇峰锂能科技有限公司" })).id;
-    made.provider = (await createOrganisation({ db, zoneId: zone.id, type: "service_provider", name: "昆明知识产权代理服务有限公司" })).id;
+    made.provider = (
+      await createOrganisation({ db, zoneId: zone.id, type: "service_provider", name: "昆明知识产权代理服务有限公司" })
+    ).id;
     made.researcher = (
       await createUser({
         db,
@@ -86,7 +98,17 @@ describe("search index definitions and sync", () => {
     expect(text).not.toContain("JSJJ");
     expect(text).not.toContain("finance");
     expect(Object.keys(document).sort()).toEqual(
-      ["createdAt", "id", "name", "organisationIds", "organisationNames", "organisationTypes", "roles", "zone", "zoneName"].sort(),
+      [
+        "createdAt",
+        "id",
+        "name",
+        "organisationIds",
+        "organisationNames",
+        "organisationTypes",
+        "roles",
+        "zone",
+        "zoneName",
+      ].sort(),
     );
     // Staff without a public role are not searchable people.
     expect(await syncDocument({ db, engine, index: "people", id: made.staff! })).toBe("deleted");
@@ -97,22 +119,36 @@ describe("search index definitions and sync", () => {
     await syncDocument({ db, engine, index: "organisations", id: made.seeker! });
     await syncDocument({ db, engine, index: "organisations", id: made.provider! });
     const organisation = (await engine.search("organisations", { q: "滇峰" })).hits[0]!.document;
-    expect(organisation).toMatchObject({ name: "云南滇峰锂能科技有限公司", type: "enterprise", zone: "kunming-search" });
+    expect(organisation).toMatchObject({
+      name: "云南滇峰锂能科技有限公司",
+      type: "enterprise",
+      zone: "kunming-search",
+    });
     expect(Object.keys(organisation)).not.toContain("creditCode");
     expect(Object.keys(organisation)).not.toContain("referenceCode");
     expect(await syncDocument({ db, engine, index: "providers", id: made.provider! })).toBe("upserted");
     expect(await syncDocument({ db, engine, index: "providers", id: made.seeker! })).toBe("deleted");
-    expect((await engine.search("providers", { q: "知识产权" })).hits.map((h) => h.document.id)).toEqual([made.provider]);
+    expect((await engine.search("providers", { q: "知识产权" })).hits.map((h) => h.document.id)).toEqual([
+      made.provider,
+    ]);
   });
 
   it("indexes published public challenges, hides an anonymous seeker, and removes what is not public", async () => {
     const named = await insertChallenge({ title: "锂电池正极材料压实密度提升", status: "published" });
-    const anonymous = await insertChallenge({ title: "高镍正极材料包覆改性", status: "published", seekerAnonymous: true });
+    const anonymous = await insertChallenge({
+      title: "高镍正极材料包覆改性",
+      status: "published",
+      seekerAnonymous: true,
+    });
     const draft = await insertChallenge({ title: "草稿中的需求", status: "draft" });
     const invited = await insertChallenge({ title: "邀请制正极材料需求", status: "published", visibility: "invited" });
     for (const id of [named, anonymous, draft, invited]) await syncDocument({ db, engine, index: "challenges", id });
 
-    const result = await engine.search("challenges", { q: "正极材料", facets: ["industry", "zone"], highlight: ["problem"] });
+    const result = await engine.search("challenges", {
+      q: "正极材料",
+      facets: ["industry", "zone"],
+      highlight: ["problem"],
+    });
     expect(result.hits.map((h) => h.document.id).sort()).toEqual([named, anonymous].sort());
     const shown = result.hits.find((h) => h.document.id === named)!;
     expect(shown.document).toMatchObject({
@@ -141,7 +177,12 @@ describe("search index definitions and sync", () => {
     const job = defaultJobRegistry.get("search.sync")!;
     expect(job.payload.safeParse({ index: "secrets", id: "x" }).success).toBe(false);
     const logs: string[] = [];
-    const log = { info: () => {}, warn: (_: object, m?: string) => logs.push(m ?? ""), error: () => {}, debug: () => {} };
+    const log = {
+      info: () => {},
+      warn: (_: object, m?: string) => logs.push(m ?? ""),
+      error: () => {},
+      debug: () => {},
+    };
     const ctx = { db, search: engine, log } as unknown as JobContext;
     await job.process({ index: "organisations", id: made.provider }, ctx);
     await job.process({ index: "organisations", id: made.provider }, { ...ctx, search: undefined });

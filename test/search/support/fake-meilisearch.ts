@@ -66,12 +66,14 @@ export async function startFakeMeilisearch(): Promise<FakeMeilisearch> {
     if (method === "GET" && path === "/health") return send(200, { status: "available" });
     if (method === "GET" && (match = /^\/tasks\/(\d+)$/.exec(path))) {
       const task = tasks.get(Number(match[1]));
-      if (!task) return send(404, { message: "task not found", code: "task_not_found", type: "invalid_request", link: "" });
+      if (!task)
+        return send(404, { message: "task not found", code: "task_not_found", type: "invalid_request", link: "" });
       task.polls++;
       const status = task.polls < 2 ? "processing" : task.fail ? "failed" : "succeeded";
       if (status === "succeeded" && task.type === "indexCreation" && task.indexUid) {
-        const created = (requests.find((r) => r.path === "/indexes" && (r.body as { uid: string }).uid === task.indexUid)
-          ?.body ?? {}) as { primaryKey?: string };
+        const created = (requests.find(
+          (r) => r.path === "/indexes" && (r.body as { uid: string }).uid === task.indexUid,
+        )?.body ?? {}) as { primaryKey?: string };
         indexes.set(task.indexUid, { primaryKey: created.primaryKey ?? null });
       }
       if (status === "succeeded" && task.type === "indexDeletion" && task.indexUid) indexes.delete(task.indexUid);
@@ -84,7 +86,8 @@ export async function startFakeMeilisearch(): Promise<FakeMeilisearch> {
         enqueuedAt: new Date().toISOString(),
       });
     }
-    if (method === "POST" && path === "/indexes") return send(202, enqueue((body as { uid: string }).uid, "indexCreation"));
+    if (method === "POST" && path === "/indexes")
+      return send(202, enqueue((body as { uid: string }).uid, "indexCreation"));
     if (method === "POST" && path === "/swap-indexes") return send(202, enqueue(null, "indexSwap"));
     if ((match = /^\/indexes\/([^/]+)(\/.*)?$/.exec(path))) {
       const uid = decodeURIComponent(match[1]!);
@@ -99,7 +102,10 @@ export async function startFakeMeilisearch(): Promise<FakeMeilisearch> {
       if (method === "POST" && rest === "/documents") return send(202, enqueue(uid, "documentAdditionOrUpdate"));
       if (method === "POST" && rest === "/documents/delete-batch") return send(202, enqueue(uid, "documentDeletion"));
       if (method === "POST" && rest === "/search") {
-        const next = searches.shift() ?? { status: 200, body: { hits: [], estimatedTotalHits: 0, offset: 0, limit: 20, processingTimeMs: 0, query: "" } };
+        const next = searches.shift() ?? {
+          status: 200,
+          body: { hits: [], estimatedTotalHits: 0, offset: 0, limit: 20, processingTimeMs: 0, query: "" },
+        };
         return send(next.status, next.body);
       }
     }
