@@ -14,6 +14,7 @@ import {
 import {
   clampPage,
   DEFAULT_RANKING_RULES,
+  MAX_TOTAL_HITS,
   highlightMarkers,
   markersToHtml,
   parseSort,
@@ -375,14 +376,15 @@ export function createEmbeddedSearchEngine(): SearchEngine {
         total = countBits(matches);
         if (sort.length === 0) {
           page = [];
-          let skipped = 0;
+          let rank = 0;
+          const end = Math.min(offset + limit, MAX_TOTAL_HITS);
           forEachBit(matches, (slot) => {
-            if (page.length >= limit) return false;
-            if (skipped++ >= offset) page.push({ slot, terms: [] });
+            if (rank >= end) return false;
+            if (rank++ >= offset) page.push({ slot, terms: [] });
           });
         } else {
           const compare = sortComparator(index, sort);
-          const k = offset + limit;
+          const k = Math.min(offset + limit, MAX_TOTAL_HITS);
           const best: number[] = [];
           forEachBit(matches, (slot) => {
             if (k === 0) return false;
@@ -400,7 +402,11 @@ export function createEmbeddedSearchEngine(): SearchEngine {
           terms: [],
         }));
         total = candidates.length;
-        page = topK(candidates, rankingComparator(index, index.rankingRules, sort), offset + limit).slice(offset);
+        page = topK(
+          candidates,
+          rankingComparator(index, index.rankingRules, sort),
+          Math.min(offset + limit, MAX_TOTAL_HITS),
+        ).slice(offset);
         if (query.highlight?.length) for (const c of page) c.terms = index.text.matchedTerms(c.slot, found.derived);
         if (facetAttributes.length > 0) {
           facetSet = new Uint32Array(matches.length);

@@ -99,6 +99,10 @@ export interface SearchEngine {
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 1000;
+/** Meilisearch's default `pagination.maxTotalHits`: no hit beyond this rank is returned, whatever the offset. */
+export const MAX_TOTAL_HITS = 1000;
+/** Meilisearch reads the first ten words of a query; so does the embedded engine. */
+export const MAX_QUERY_WORDS = 10;
 
 export function clampPage(query: SearchQuery): { offset: number; limit: number } {
   const offset = Math.max(0, Math.floor(query.offset ?? 0));

@@ -1,4 +1,5 @@
 import type { Jieba } from "@node-rs/jieba";
+import { MAX_QUERY_WORDS } from "./engine.ts";
 import { isLatinWord, queryTerms } from "./jieba.ts";
 
 /**
@@ -46,7 +47,8 @@ function keyAt(text: string, i: number, table: SynonymTable): string | undefined
 }
 
 export function queryWords(jieba: Jieba, q: string, table: SynonymTable): QueryWord[] {
-  const text = q.toLowerCase();
+  // A query is a few words; a pasted page must not cost a long jieba cut.
+  const text = q.slice(0, 500).toLowerCase();
   const words: QueryWord[] = [];
   const seen = new Set<string>();
   const push = (word: QueryWord) => {
@@ -79,7 +81,7 @@ export function queryWords(jieba: Jieba, q: string, table: SynonymTable): QueryW
     start = i;
   }
   plain(text.slice(start));
-  return words;
+  return words.slice(0, MAX_QUERY_WORDS);
 }
 
 function dedupe(alternatives: string[][]): string[][] {
