@@ -199,3 +199,25 @@ describe("embedded filters over bitsets agree with the plain predicate", () => {
     expect(informative).toBeGreaterThan(100);
   });
 });
+
+describe("embedded text index after many replacements (vacuum)", () => {
+  it("forgets replaced words and keeps the new ones", async () => {
+    const engine = createEmbeddedSearchEngine();
+    await engine.configureIndex("v", {
+      primaryKey: "id",
+      searchableAttributes: ["title"],
+      filterableAttributes: ["n"],
+      sortableAttributes: ["n"],
+    });
+    const batch = (word: string) =>
+      Array.from({ length: 1500 }, (_, n) => ({ id: `v${n}`, title: `${word} 第${n}号`, n }));
+    await engine.upsert("v", batch("石墨烯涂料"));
+    await engine.upsert("v", batch("碳纤维复合材料")); // 1,500 replaced: more than the vacuum threshold
+    expect((await engine.search("v", { q: "石墨烯" })).total).toBe(0);
+    const found = await engine.search("v", { q: "碳纤维", sort: ["n:desc"], limit: 2, filter: "n < 1000" });
+    expect(found.total).toBe(1000);
+    expect(found.hits.map((h) => h.document.id)).toEqual(["v999", "v998"]);
+    await engine.delete("v", ["v999"]);
+    expect((await engine.search("v", { q: "碳纤维" })).total).toBe(1499);
+  });
+});
