@@ -93,7 +93,8 @@ export function isWorkingDay(date: string, calendar: HolidayCalendar = CHINA_CAL
  */
 export function addWorkingDays(options: { start: Date; days: number; calendar?: HolidayCalendar }): Date {
   const { start, days } = options;
-  if (!Number.isInteger(days) || days < 1 || days > 366) throw new RangeError(`addWorkingDays: days must be 1–366, got ${days}`);
+  if (!Number.isInteger(days) || days < 1 || days > 366)
+    throw new RangeError(`addWorkingDays: days must be 1–366, got ${days}`);
   const calendar = options.calendar ?? CHINA_CALENDAR;
   let date = shanghaiDate(start);
   let counted = 0;

@@ -8,12 +8,20 @@ import { CHALLENGE_ERRORS } from "./constants.ts";
 
 /** A member of the seeking enterprise (发榜方) who may post and manage its challenges. */
 export function isSeeker(actor: Actor | null, challenge: Pick<Challenge, "organisationId">): boolean {
-  return !!actor && can(actor, "post:challenge:own", { organisationId: challenge.organisationId }) && memberOf(actor, challenge.organisationId);
+  return (
+    !!actor &&
+    can(actor, "post:challenge:own", { organisationId: challenge.organisationId }) &&
+    memberOf(actor, challenge.organisationId)
+  );
 }
 
 /** A manager of the seeking enterprise: signs (funds escrow) and accepts milestones (releases money). */
 export function isSeekerManager(actor: Actor | null, challenge: Pick<Challenge, "organisationId">): boolean {
-  return !!actor && can(actor, "fund:challenge:own", { organisationId: challenge.organisationId }) && memberOf(actor, challenge.organisationId);
+  return (
+    !!actor &&
+    can(actor, "fund:challenge:own", { organisationId: challenge.organisationId }) &&
+    memberOf(actor, challenge.organisationId)
+  );
 }
 
 /** An officer of the challenge's zone (or a platform admin, who holds approve:challenge:any). */
@@ -32,21 +40,34 @@ export function isBidSide(actor: Actor | null, bid: Pick<Bid, "leadUserId" | "or
 }
 
 /** The solver side of the challenge's winning bid. */
-export async function isWinningSolver(tx: DbOrTx, actor: Actor | null, challenge: Pick<Challenge, "winnerBidId">): Promise<boolean> {
+export async function isWinningSolver(
+  tx: DbOrTx,
+  actor: Actor | null,
+  challenge: Pick<Challenge, "winnerBidId">,
+): Promise<boolean> {
   if (!actor || !challenge.winnerBidId) return false;
-  const bid = await tx.bid.findUnique({ where: { id: challenge.winnerBidId }, select: { leadUserId: true, organisationId: true } });
+  const bid = await tx.bid.findUnique({
+    where: { id: challenge.winnerBidId },
+    select: { leadUserId: true, organisationId: true },
+  });
   return !!bid && isBidSide(actor, bid);
 }
 
 export async function isReviewer(tx: DbOrTx, actor: Actor | null, challengeId: string): Promise<boolean> {
   if (!actor || !can(actor, "review:bid:assigned")) return false;
-  const row = await tx.challengeReviewer.findUnique({ where: { challengeId_userId: { challengeId, userId: actor.userId } }, select: { userId: true } });
+  const row = await tx.challengeReviewer.findUnique({
+    where: { challengeId_userId: { challengeId, userId: actor.userId } },
+    select: { userId: true },
+  });
   return !!row;
 }
 
 /** Locks the challenge row (every change to a challenge and its bids is serialised on it) and reads it. */
 export async function lockChallenge(tx: Tx, challengeId: string): Promise<Challenge> {
-  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM "Challenge" WHERE "id" = $1 FOR UPDATE`, String(challengeId));
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT "id" FROM "Challenge" WHERE "id" = $1 FOR UPDATE`,
+    String(challengeId),
+  );
   if (rows.length === 0) throw new AppError("not_found", CHALLENGE_ERRORS.notFound);
   return tx.challenge.findUniqueOrThrow({ where: { id: challengeId } });
 }
@@ -56,7 +77,11 @@ export async function lockChallenge(tx: Tx, challengeId: string): Promise<Challe
  * the lock is enough (the ledger functions lock their accounts); the whole of it is retried on a
  * deadlock, a serialization failure or a concurrent first use of an idempotency key.
  */
-export function withChallenge<T>(db: Db, challengeId: string, work: (tx: Tx, challenge: Challenge) => Promise<T>): Promise<T> {
+export function withChallenge<T>(
+  db: Db,
+  challengeId: string,
+  work: (tx: Tx, challenge: Challenge) => Promise<T>,
+): Promise<T> {
   return inLedgerTransaction(db, async (tx) => work(tx, await lockChallenge(tx, challengeId)));
 }
 
@@ -80,7 +105,10 @@ export async function isInvitee(tx: DbOrTx, actor: Actor | null, challengeId: st
   if (!actor) return false;
   const orgIds = actor.memberships.map((m) => m.organisationId);
   const row = await tx.challengeInvitee.findFirst({
-    where: { challengeId, OR: [{ userId: actor.userId }, ...(orgIds.length ? [{ organisationId: { in: orgIds } }] : [])] },
+    where: {
+      challengeId,
+      OR: [{ userId: actor.userId }, ...(orgIds.length ? [{ organisationId: { in: orgIds } }] : [])],
+    },
     select: { id: true },
   });
   return !!row;
@@ -90,7 +118,11 @@ export async function isInvitee(tx: DbOrTx, actor: Actor | null, challengeId: st
  * Who may see a challenge at all: its enterprise and zone always; others once it is published —
  * everyone for a public one, the invitees and anyone who bid for an invited one.
  */
-export async function canSeeChallenge(tx: DbOrTx, actor: Actor | null, challenge: Pick<Challenge, "id" | "status" | "visibility" | "organisationId" | "zoneId">): Promise<boolean> {
+export async function canSeeChallenge(
+  tx: DbOrTx,
+  actor: Actor | null,
+  challenge: Pick<Challenge, "id" | "status" | "visibility" | "organisationId" | "zoneId">,
+): Promise<boolean> {
   if (isSeeker(actor, challenge) || isZoneOfficer(actor, challenge)) return true;
   if (!PUBLIC.has(challenge.status)) return false;
   if (challenge.visibility === "public") return true;
@@ -100,7 +132,10 @@ export async function canSeeChallenge(tx: DbOrTx, actor: Actor | null, challenge
   return (await tx.bid.count({ where: { challengeId: challenge.id, leadUserId: actor.userId } })) > 0;
 }
 
-export async function requireVisible(tx: DbOrTx, actor: Actor | null, challenge: Pick<Challenge, "id" | "status" | "visibility" | "organisationId" | "zoneId">): Promise<void> {
+export async function requireVisible(
+  tx: DbOrTx,
+  actor: Actor | null,
+  challenge: Pick<Challenge, "id" | "status" | "visibility" | "organisationId" | "zoneId">,
+): Promise<void> {
   if (!(await canSeeChallenge(tx, actor, challenge))) throw new AppError("not_found", CHALLENGE_ERRORS.notFound);
 }
-

@@ -21,14 +21,27 @@ export interface BidReceiptView extends BidReceiptData {
 }
 
 function toReceipt(r: BidReceipt, challengeId: string): BidReceiptView {
-  return { receiptId: r.id, bidId: r.bidId, challengeId, commitment: r.commitment, serverTime: r.serverTime, nonce: r.nonce };
+  return {
+    receiptId: r.id,
+    bidId: r.bidId,
+    challengeId,
+    commitment: r.commitment,
+    serverTime: r.serverTime,
+    nonce: r.nonce,
+  };
 }
 
 function biddingOpen(challenge: Challenge, now: Date) {
-  if (challenge.status !== "published" || challenge.bidDeadline <= now) throw new AppError("conflict", CHALLENGE_ERRORS.bidFrozen);
+  if (challenge.status !== "published" || challenge.bidDeadline <= now)
+    throw new AppError("conflict", CHALLENGE_ERRORS.bidFrozen);
 }
 
-async function checkEligibility(tx: Tx, actor: Actor, challenge: Challenge, organisationId: string | null): Promise<void> {
+async function checkEligibility(
+  tx: Tx,
+  actor: Actor,
+  challenge: Challenge,
+  organisationId: string | null,
+): Promise<void> {
   if (isSeeker(actor, challenge) || actor.memberships.some((m) => m.organisationId === challenge.organisationId)) {
     throw new AppError("forbidden", CHALLENGE_ERRORS.bidOwnChallenge);
   }
@@ -41,7 +54,8 @@ async function checkEligibility(tx: Tx, actor: Actor, challenge: Challenge, orga
   }
   const membership = actor.memberships.find((m) => m.organisationId === organisationId);
   if (!membership) throw new AppError("forbidden", "errors.forbidden", { params: { permission: "bid:challenge:any" } });
-  if (challenge.eligibleOrgTypes.length > 0 && !challenge.eligibleOrgTypes.includes(membership.orgType)) throw refuse("orgType");
+  if (challenge.eligibleOrgTypes.length > 0 && !challenge.eligibleOrgTypes.includes(membership.orgType))
+    throw refuse("orgType");
   const org = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { country: true } });
   const domestic = org.country === "CN";
   if (domestic && !challenge.domesticAllowed) throw refuse("domestic");
@@ -50,12 +64,21 @@ async function checkEligibility(tx: Tx, actor: Actor, challenge: Challenge, orga
 
 async function checkContent(tx: Tx, challenge: Challenge, bid: ParsedBid): Promise<void> {
   if (bid.price > challenge.bounty && !challenge.priceAboveBountyAllowed) {
-    throw new AppError("bad_request", CHALLENGE_ERRORS.bidPriceAboveBounty, { fieldErrors: { price: CHALLENGE_ERRORS.bidPriceAboveBounty }, params: { bounty: challenge.bounty.toString() } });
+    throw new AppError("bad_request", CHALLENGE_ERRORS.bidPriceAboveBounty, {
+      fieldErrors: { price: CHALLENGE_ERRORS.bidPriceAboveBounty },
+      params: { bounty: challenge.bounty.toString() },
+    });
   }
-  const indexes = (await tx.challengeMilestone.findMany({ where: { challengeId: challenge.id }, select: { index: true } })).map((m) => m.index).sort((a, b) => a - b);
+  const indexes = (
+    await tx.challengeMilestone.findMany({ where: { challengeId: challenge.id }, select: { index: true } })
+  )
+    .map((m) => m.index)
+    .sort((a, b) => a - b);
   const planned = bid.schedule.map((s) => s.milestoneIndex).sort((a, b) => a - b);
   if (planned.length !== indexes.length || planned.some((n, i) => n !== indexes[i])) {
-    throw new AppError("bad_request", CHALLENGE_ERRORS.bidScheduleInvalid, { fieldErrors: { schedule: CHALLENGE_ERRORS.bidScheduleInvalid } });
+    throw new AppError("bad_request", CHALLENGE_ERRORS.bidScheduleInvalid, {
+      fieldErrors: { schedule: CHALLENGE_ERRORS.bidScheduleInvalid },
+    });
   }
 }
 
@@ -73,8 +96,16 @@ function content(bid: ParsedBid) {
 async function issueReceipt(tx: Tx, bid: Bid, now: Date): Promise<BidReceiptView> {
   const nonce = newNonce();
   const c = bidContent(bid);
-  const commitment = computeCommitment({ bidId: bid.id, challengeId: bid.challengeId, content: c, serverTime: now, nonce });
-  const receipt = await tx.bidReceipt.create({ data: { bidId: bid.id, commitment, nonce, serverTime: now, content: c as unknown as Prisma.InputJsonValue } });
+  const commitment = computeCommitment({
+    bidId: bid.id,
+    challengeId: bid.challengeId,
+    content: c,
+    serverTime: now,
+    nonce,
+  });
+  const receipt = await tx.bidReceipt.create({
+    data: { bidId: bid.id, commitment, nonce, serverTime: now, content: c as unknown as Prisma.InputJsonValue },
+  });
   return toReceipt(receipt, bid.challengeId);
 }
 
@@ -98,15 +129,35 @@ export async function submitBid(options: {
     biddingOpen(challenge, now);
     await checkEligibility(tx, actor, challenge, options.organisationId);
     await checkContent(tx, challenge, parsed);
-    const existing = await tx.bid.findFirst({ where: { challengeId: challenge.id, round: challenge.round, leadUserId: actor.userId } });
+    const existing = await tx.bid.findFirst({
+      where: { challengeId: challenge.id, round: challenge.round, leadUserId: actor.userId },
+    });
     let bid: Bid;
     if (existing) {
-      if (existing.status !== "withdrawn") throw new AppError("conflict", CHALLENGE_ERRORS.bidExists, { params: { bidId: existing.id } });
-      await runTransition(bidProcess, { tx, entity: { ...existing, zoneId: challenge.zoneId }, transition: "resubmit", actor, now, input: { challenge } });
-      bid = await tx.bid.update({ where: { id: existing.id }, data: { ...content(parsed), organisationId: options.organisationId, submittedAt: now } });
+      if (existing.status !== "withdrawn")
+        throw new AppError("conflict", CHALLENGE_ERRORS.bidExists, { params: { bidId: existing.id } });
+      await runTransition(bidProcess, {
+        tx,
+        entity: { ...existing, zoneId: challenge.zoneId },
+        transition: "resubmit",
+        actor,
+        now,
+        input: { challenge },
+      });
+      bid = await tx.bid.update({
+        where: { id: existing.id },
+        data: { ...content(parsed), organisationId: options.organisationId, submittedAt: now },
+      });
     } else {
       bid = await tx.bid.create({
-        data: { ...content(parsed), challengeId: challenge.id, round: challenge.round, leadUserId: actor.userId, organisationId: options.organisationId, submittedAt: now },
+        data: {
+          ...content(parsed),
+          challengeId: challenge.id,
+          round: challenge.round,
+          leadUserId: actor.userId,
+          organisationId: options.organisationId,
+          submittedAt: now,
+        },
       });
     }
     const receipt = await issueReceipt(tx, bid, now);
@@ -132,13 +183,20 @@ async function lockBid(tx: Tx, bidId: string): Promise<{ bid: Bid; challenge: Ch
 }
 
 /** The lead edits the bid before the deadline; a new receipt replaces the old one as the current one. */
-export async function editBid(options: { db: Db; actor: Actor; bidId: string; input: BidInput; now?: Date }): Promise<{ receipt: BidReceiptView }> {
+export async function editBid(options: {
+  db: Db;
+  actor: Actor;
+  bidId: string;
+  input: BidInput;
+  now?: Date;
+}): Promise<{ receipt: BidReceiptView }> {
   const parsed = parseOrThrow(bidInput, options.input, "errors.bid.field");
   const now = options.now ?? new Date();
   return options.db.$transaction(async (tx) => {
     const { bid, challenge } = await lockBid(tx, options.bidId);
     if (bid.leadUserId !== options.actor.userId) throw new AppError("not_found", CHALLENGE_ERRORS.bidNotFound);
-    if (bid.status !== "submitted" || bid.round !== challenge.round) throw new AppError("conflict", CHALLENGE_ERRORS.bidFrozen);
+    if (bid.status !== "submitted" || bid.round !== challenge.round)
+      throw new AppError("conflict", CHALLENGE_ERRORS.bidFrozen);
     biddingOpen(challenge, now);
     await checkContent(tx, challenge, parsed);
     const updated = await tx.bid.update({ where: { id: bid.id }, data: content(parsed) });
@@ -161,13 +219,23 @@ export async function withdrawBid(options: { db: Db; actor: Actor; bidId: string
   await options.db.$transaction(async (tx) => {
     const { bid, challenge } = await lockBid(tx, options.bidId);
     if (bid.leadUserId !== options.actor.userId) throw new AppError("not_found", CHALLENGE_ERRORS.bidNotFound);
-    await runTransition(bidProcess, { tx, entity: { ...bid, zoneId: challenge.zoneId }, transition: "withdraw", actor: options.actor, now, input: { challenge } });
+    await runTransition(bidProcess, {
+      tx,
+      entity: { ...bid, zoneId: challenge.zoneId },
+      transition: "withdraw",
+      actor: options.actor,
+      now,
+      input: { challenge },
+    });
   });
 }
 
 /** The receipts of a bid, newest first, for its lead (the solver workspace). */
 export async function bidReceipts(options: { db: Db; actor: Actor; bidId: string }): Promise<BidReceiptView[]> {
-  const bid = await options.db.bid.findUnique({ where: { id: options.bidId }, include: { receipts: { orderBy: { serverTime: "desc" } } } });
+  const bid = await options.db.bid.findUnique({
+    where: { id: options.bidId },
+    include: { receipts: { orderBy: { serverTime: "desc" } } },
+  });
   if (!bid || bid.leadUserId !== options.actor.userId) throw new AppError("not_found", CHALLENGE_ERRORS.bidNotFound);
   return bid.receipts.map((r) => toReceipt(r, bid.challengeId));
 }

@@ -28,7 +28,11 @@ function ts(now?: Date): Date {
   return now ?? new Date();
 }
 
-async function writeMilestones(tx: Tx, challengeId: string, milestones: ReturnType<typeof parseChallenge>["milestones"]) {
+async function writeMilestones(
+  tx: Tx,
+  challengeId: string,
+  milestones: ReturnType<typeof parseChallenge>["milestones"],
+) {
   await tx.challengeMilestone.deleteMany({ where: { challengeId } });
   await tx.challengeMilestone.createMany({
     data: milestones.map((m, i) => ({
@@ -77,15 +81,26 @@ export async function createChallenge(options: {
   requirePermission(actor, "post:challenge:own", { organisationId });
   const parsed = parseChallenge(options.input);
   return inLedgerTransaction(db, async (tx) => {
-    const org = await tx.organisation.findUnique({ where: { id: organisationId }, select: { type: true, zoneId: true } });
+    const org = await tx.organisation.findUnique({
+      where: { id: organisationId },
+      select: { type: true, zoneId: true },
+    });
     if (!org) throw new AppError("not_found", "errors.organisationNotFound");
-    if (org.type !== "enterprise") throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
+    if (org.type !== "enterprise")
+      throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
     const challenge = await tx.challenge.create({
       data: { ...fields(parsed), zoneId: org.zoneId, organisationId, createdById: actor.userId },
       select: { id: true },
     });
     await writeMilestones(tx, challenge.id, parsed.milestones);
-    await tx.reviewCriterion.createMany({ data: DEFAULT_CRITERIA.map((c, i) => ({ challengeId: challenge.id, name: c.name, weight: c.weight, position: i + 1 })) });
+    await tx.reviewCriterion.createMany({
+      data: DEFAULT_CRITERIA.map((c, i) => ({
+        challengeId: challenge.id,
+        name: c.name,
+        weight: c.weight,
+        position: i + 1,
+      })),
+    });
     await writeInvitees(tx, challenge.id, options.invitees);
     await recordAudit(tx, {
       actorId: actor.userId,
@@ -99,7 +114,11 @@ export async function createChallenge(options: {
   });
 }
 
-async function writeInvitees(tx: Tx, challengeId: string, invitees?: { userIds?: string[]; organisationIds?: string[] }) {
+async function writeInvitees(
+  tx: Tx,
+  challengeId: string,
+  invitees?: { userIds?: string[]; organisationIds?: string[] },
+) {
   if (!invitees) return;
   await tx.challengeInvitee.deleteMany({ where: { challengeId } });
   await tx.challengeInvitee.createMany({
@@ -111,12 +130,16 @@ async function writeInvitees(tx: Tx, challengeId: string, invitees?: { userIds?:
 }
 
 /** Edits a draft, a returned or a republished (draft again) challenge. */
-export async function updateChallenge(options: Base & { input: ChallengeInput; invitees?: { userIds?: string[]; organisationIds?: string[] } }): Promise<void> {
+export async function updateChallenge(
+  options: Base & { input: ChallengeInput; invitees?: { userIds?: string[]; organisationIds?: string[] } },
+): Promise<void> {
   const parsed = parseChallenge(options.input);
   await withChallenge(options.db, options.challengeId, async (tx, challenge) => {
     const user = actorUser(options.actor);
-    if (!isSeeker(user, challenge)) throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
-    if (challenge.status !== "draft" && challenge.status !== "returned") throw new AppError("conflict", CHALLENGE_ERRORS.notEditable);
+    if (!isSeeker(user, challenge))
+      throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
+    if (challenge.status !== "draft" && challenge.status !== "returned")
+      throw new AppError("conflict", CHALLENGE_ERRORS.notEditable);
     await tx.challenge.update({ where: { id: challenge.id }, data: fields(parsed) });
     await writeMilestones(tx, challenge.id, parsed.milestones);
     await writeInvitees(tx, challenge.id, options.invitees);
@@ -138,30 +161,48 @@ function actorUser(actor: ProcessActor | null): Actor | null {
 /** Runs one named transition of the challenge process; the named verbs below are this with their input. */
 export function runChallengeTransition<I>(options: Base & { transition: string; input?: I }): Promise<Challenge> {
   return withChallenge(options.db, options.challengeId, async (tx, challenge) => {
-    await transitionChallenge({ tx, challenge, transition: options.transition, actor: options.actor, now: ts(options.now), input: options.input });
+    await transitionChallenge({
+      tx,
+      challenge,
+      transition: options.transition,
+      actor: options.actor,
+      now: ts(options.now),
+      input: options.input,
+    });
     return tx.challenge.findUniqueOrThrow({ where: { id: challenge.id } });
   });
 }
 
 export const submitChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "submit" });
 export const approveChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "approve" });
-export const returnChallenge = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "return", input: { reason: requireReason(o.reason) } });
+export const returnChallenge = async (o: Base & { reason: string }) =>
+  runChallengeTransition({ ...o, transition: "return", input: { reason: requireReason(o.reason) } });
 export const publishChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "publish" });
 export const withdrawChallenge = async (o: Base & { reason?: string }) =>
-  runChallengeTransition({ ...o, transition: "withdraw", input: { reason: o.reason?.trim() ? o.reason.trim().slice(0, 2000) : undefined } });
-export const requestWithdrawal = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "requestWithdrawal", input: { reason: requireReason(o.reason) } });
+  runChallengeTransition({
+    ...o,
+    transition: "withdraw",
+    input: { reason: o.reason?.trim() ? o.reason.trim().slice(0, 2000) : undefined },
+  });
+export const requestWithdrawal = async (o: Base & { reason: string }) =>
+  runChallengeTransition({ ...o, transition: "requestWithdrawal", input: { reason: requireReason(o.reason) } });
 export const decideWithdrawal = async (o: Base & { approve: boolean; reason?: string }) =>
   o.approve
     ? runChallengeTransition({ ...o, transition: "approveWithdrawal" })
     : runChallengeTransition({ ...o, transition: "rejectWithdrawal", input: { reason: requireReason(o.reason) } });
-export const cancelChallenge = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "cancel", input: { reason: requireReason(o.reason) } });
-export const failChallenge = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "fail", input: { reason: requireReason(o.reason) } });
+export const cancelChallenge = async (o: Base & { reason: string }) =>
+  runChallengeTransition({ ...o, transition: "cancel", input: { reason: requireReason(o.reason) } });
+export const failChallenge = async (o: Base & { reason: string }) =>
+  runChallengeTransition({ ...o, transition: "fail", input: { reason: requireReason(o.reason) } });
 export const republishChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "republish" });
 export const startReview = async (o: Base) => runChallengeTransition({ ...o, transition: "startReview" });
-export const proposeWinner = async (o: Base & { bidId: string }) => runChallengeTransition({ ...o, transition: "proposeWinner", input: { bidId: o.bidId } });
-export const rejectProposal = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "rejectProposal", input: { reason: requireReason(o.reason) } });
+export const proposeWinner = async (o: Base & { bidId: string }) =>
+  runChallengeTransition({ ...o, transition: "proposeWinner", input: { bidId: o.bidId } });
+export const rejectProposal = async (o: Base & { reason: string }) =>
+  runChallengeTransition({ ...o, transition: "rejectProposal", input: { reason: requireReason(o.reason) } });
 export const startPublicNotice = async (o: Base) => runChallengeTransition({ ...o, transition: "startPublicNotice" });
-export const reopenReview = async (o: Base & { reason: string }) => runChallengeTransition({ ...o, transition: "reopenReview", input: { reason: requireReason(o.reason) } });
+export const reopenReview = async (o: Base & { reason: string }) =>
+  runChallengeTransition({ ...o, transition: "reopenReview", input: { reason: requireReason(o.reason) } });
 export const endPublicNotice = async (o: Base) => runChallengeTransition({ ...o, transition: "endPublicNotice" });
 export const startWork = async (o: Base) => runChallengeTransition({ ...o, transition: "startWork" });
 export const closeChallenge = async (o: Base) => runChallengeTransition({ ...o, transition: "close" });
@@ -169,8 +210,16 @@ export const closeChallenge = async (o: Base) => runChallengeTransition({ ...o, 
 /** Closes bidding now that the deadline has passed (without bids: the challenge fails). */
 export function closeBidding(o: Base): Promise<Challenge> {
   return withChallenge(o.db, o.challengeId, async (tx, challenge) => {
-    const bids = await tx.bid.count({ where: { challengeId: challenge.id, round: challenge.round, status: "submitted" } });
-    await transitionChallenge({ tx, challenge, transition: bids > 0 ? "closeBidding" : "closeBiddingWithoutBids", actor: o.actor, now: ts(o.now) });
+    const bids = await tx.bid.count({
+      where: { challengeId: challenge.id, round: challenge.round, status: "submitted" },
+    });
+    await transitionChallenge({
+      tx,
+      challenge,
+      transition: bids > 0 ? "closeBidding" : "closeBiddingWithoutBids",
+      actor: o.actor,
+      now: ts(o.now),
+    });
     return tx.challenge.findUniqueOrThrow({ where: { id: challenge.id } });
   });
 }
@@ -180,7 +229,11 @@ export function closeBidding(o: Base): Promise<Challenge> {
  * deadline is at or before `now`, one challenge per transaction. Safe to run concurrently: a
  * challenge another run closed first is skipped.
  */
-export async function closeDueBidding(options: { db: Db; now: Date; limit?: number }): Promise<{ closed: string[]; failed: string[] }> {
+export async function closeDueBidding(options: {
+  db: Db;
+  now: Date;
+  limit?: number;
+}): Promise<{ closed: string[]; failed: string[] }> {
   const due = await options.db.challenge.findMany({
     where: { status: "published", bidDeadline: { lte: options.now } },
     select: { id: true },
@@ -191,7 +244,12 @@ export async function closeDueBidding(options: { db: Db; now: Date; limit?: numb
   const failed: string[] = [];
   for (const { id } of due) {
     try {
-      const c = await closeBidding({ db: options.db, actor: { system: "closeDueBidding" }, challengeId: id, now: options.now });
+      const c = await closeBidding({
+        db: options.db,
+        actor: { system: "closeDueBidding" },
+        challengeId: id,
+        now: options.now,
+      });
       (c.status === "failed" ? failed : closed).push(id);
     } catch (error) {
       if (error instanceof AppError && error.code === "conflict") continue;
@@ -205,7 +263,10 @@ export async function closeDueBidding(options: { db: Db; now: Date; limit?: numb
  * The scheduled job's entry for 公示: ends every notice whose period is over and whose objections
  * are all answered. Notices with open objections wait for the zone (they show in its queue).
  */
-export async function endDuePublicNotices(options: { db: Db; now: Date }): Promise<{ ended: string[]; waiting: string[] }> {
+export async function endDuePublicNotices(options: {
+  db: Db;
+  now: Date;
+}): Promise<{ ended: string[]; waiting: string[] }> {
   const due = await options.db.challenge.findMany({
     where: { status: "public_notice", publicNoticeEndsAt: { lte: options.now } },
     select: { id: true },
@@ -214,7 +275,12 @@ export async function endDuePublicNotices(options: { db: Db; now: Date }): Promi
   const waiting: string[] = [];
   for (const { id } of due) {
     try {
-      await endPublicNotice({ db: options.db, actor: { system: "endDuePublicNotices" }, challengeId: id, now: options.now });
+      await endPublicNotice({
+        db: options.db,
+        actor: { system: "endDuePublicNotices" },
+        challengeId: id,
+        now: options.now,
+      });
       ended.push(id);
     } catch (error) {
       if (error instanceof AppError && error.code === "conflict") {
@@ -236,16 +302,24 @@ export async function endDuePublicNotices(options: { db: Db; now: Date }): Promi
 export async function confirmContract(options: Base & { terms: string }): Promise<Challenge> {
   const terms = String(options.terms ?? "").trim();
   if (terms.length < 2 || terms.length > 20_000) {
-    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, { fieldErrors: { terms: "errors.challenge.field.terms" } });
+    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, {
+      fieldErrors: { terms: "errors.challenge.field.terms" },
+    });
   }
   const now = ts(options.now);
   return withChallenge(options.db, options.challengeId, async (tx, challenge) => {
     const user = actorUser(options.actor);
     if (!user) throw new AppError("unauthenticated", "errors.unauthenticated");
     if (challenge.status !== "contracting") {
-      throw new AppError("conflict", "errors.process.transitionNotAllowed", { params: { process: "challenge", transition: "sign", status: challenge.status } });
+      throw new AppError("conflict", "errors.process.transitionNotAllowed", {
+        params: { process: "challenge", transition: "sign", status: challenge.status },
+      });
     }
-    const side = isSeekerManager(user, challenge) ? "seeker" : (await isWinningSolver(tx, user, challenge)) ? "solver" : null;
+    const side = isSeekerManager(user, challenge)
+      ? "seeker"
+      : (await isWinningSolver(tx, user, challenge))
+        ? "solver"
+        : null;
     if (!side) throw new AppError("forbidden", "errors.forbidden", { params: { transition: "challenge.sign" } });
     const changed = challenge.contractTerms !== terms;
     const data = {
@@ -266,7 +340,10 @@ export async function confirmContract(options: Base & { terms: string }): Promis
     if (challenge.seekerConfirmedAt && challenge.solverConfirmedAt) {
       await transitionChallenge({ tx, challenge, transition: "sign", actor: user, now });
     } else {
-      const bid = await tx.bid.findUniqueOrThrow({ where: { id: challenge.winnerBidId! }, select: { leadUserId: true } });
+      const bid = await tx.bid.findUniqueOrThrow({
+        where: { id: challenge.winnerBidId! },
+        select: { leadUserId: true },
+      });
       await notify(tx, "contract_confirmed", {
         challengeId: challenge.id,
         userIds: side === "seeker" ? [bid.leadUserId] : await seekerIds(tx, challenge.organisationId),
@@ -277,10 +354,17 @@ export async function confirmContract(options: Base & { terms: string }): Promis
 }
 
 /** A zone sets how many working days its 公示 lasts (default 5). */
-export async function setPublicNoticeDays(options: { db: Db; actor: Actor; zoneId: string; days: number }): Promise<void> {
+export async function setPublicNoticeDays(options: {
+  db: Db;
+  actor: Actor;
+  zoneId: string;
+  days: number;
+}): Promise<void> {
   requirePermission(options.actor, "approve:challenge:zone", { zoneId: options.zoneId });
   if (!Number.isInteger(options.days) || options.days < 1 || options.days > 30) {
-    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, { fieldErrors: { days: "errors.challenge.field.publicNoticeDays" } });
+    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, {
+      fieldErrors: { days: "errors.challenge.field.publicNoticeDays" },
+    });
   }
   await options.db.$transaction(async (tx) => {
     await tx.zoneChallengeSettings.upsert({

@@ -18,7 +18,12 @@ export const INDUSTRIES = [
   "other",
 ] as const satisfies readonly ChallengeIndustry[];
 
-export const IP_TERMS = ["none", "non_exclusive_licence", "exclusive_licence", "full_transfer"] as const satisfies readonly ChallengeIpTerms[];
+export const IP_TERMS = [
+  "none",
+  "non_exclusive_licence",
+  "exclusive_licence",
+  "full_transfer",
+] as const satisfies readonly ChallengeIpTerms[];
 export const VISIBILITIES = ["public", "invited"] as const satisfies readonly ChallengeVisibility[];
 
 export const CHALLENGE_STATUSES = [
@@ -71,7 +76,14 @@ export const PUBLIC_STATUSES = [
 ] as const satisfies readonly ChallengeStatus[];
 
 /** States in which escrow may hold money for the challenge. */
-export const FUNDED_STATUSES = ["contracted", "in_progress", "disputed", "accepted", "closed", "cancelled"] as const satisfies readonly ChallengeStatus[];
+export const FUNDED_STATUSES = [
+  "contracted",
+  "in_progress",
+  "disputed",
+  "accepted",
+  "closed",
+  "cancelled",
+] as const satisfies readonly ChallengeStatus[];
 
 /** Default review criteria (评审标准): 技术先进性 40, 可行性 30, 团队 20, 报价 10. */
 export const DEFAULT_CRITERIA = [

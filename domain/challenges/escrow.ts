@@ -40,7 +40,11 @@ export const escrowKeys = {
  * Funds one escrow account per milestone from the seeker's wallet. Checks the wallet first so the
  * enterprise gets one clear message (how much is needed, how much is available, where to deposit).
  */
-export async function fundEscrow(options: { tx: Tx; challenge: Challenge; milestones: ChallengeMilestone[] }): Promise<bigint[]> {
+export async function fundEscrow(options: {
+  tx: Tx;
+  challenge: Challenge;
+  milestones: ChallengeMilestone[];
+}): Promise<bigint[]> {
   const { tx, challenge, milestones } = options;
   const required = milestones.reduce((sum, m) => sum + m.amount, 0n);
   const wallet = await walletBalancesByOrg({ db: tx, orgId: challenge.organisationId });
@@ -88,8 +92,10 @@ export async function settleEscrow(options: {
 }): Promise<{ transactionId: bigint; fee: bigint; payee: bigint; refunded: bigint }> {
   const { tx, challenge, milestone } = options;
   const escrow = escrowAddress(challenge.id, milestone.index);
-  if (options.release < 0n || options.release > milestone.amount) throw new AppError("bad_request", CHALLENGE_ERRORS.releaseAmount);
-  const { fee, payee } = options.release > 0n ? splitPayout(options.release, challenge.feeBasisPoints ?? 0) : { fee: 0n, payee: 0n };
+  if (options.release < 0n || options.release > milestone.amount)
+    throw new AppError("bad_request", CHALLENGE_ERRORS.releaseAmount);
+  const { fee, payee } =
+    options.release > 0n ? splitPayout(options.release, challenge.feeBasisPoints ?? 0) : { fee: 0n, payee: 0n };
   const refunded = milestone.amount - options.release;
   const postings: PostingInput[] = [];
   if (fee > 0n) postings.push({ debit: escrow, credit: PLATFORM_FEES, amount: fee });
@@ -104,7 +110,11 @@ export async function settleEscrow(options: {
     idempotencyKey: options.key,
     code,
     postings,
-    metadata: { challengeId: challenge.id, milestone: milestone.index, ...(options.reason ? { reason: options.reason } : {}) },
+    metadata: {
+      challengeId: challenge.id,
+      milestone: milestone.index,
+      ...(options.reason ? { reason: options.reason } : {}),
+    },
   });
   return { transactionId, fee, payee, refunded };
 }
@@ -121,8 +131,15 @@ export interface MilestoneMoney {
 }
 
 /** Every amount of a funded challenge as the ledger has it, per milestone and in total. */
-export async function challengeMoney(options: { db: DbOrTx; challengeId: string }): Promise<{ milestones: MilestoneMoney[]; funded: bigint; settled: bigint; held: bigint }> {
-  const milestones = await options.db.challengeMilestone.findMany({ where: { challengeId: options.challengeId }, orderBy: { index: "asc" }, select: { index: true } });
+export async function challengeMoney(options: {
+  db: DbOrTx;
+  challengeId: string;
+}): Promise<{ milestones: MilestoneMoney[]; funded: bigint; settled: bigint; held: bigint }> {
+  const milestones = await options.db.challengeMilestone.findMany({
+    where: { challengeId: options.challengeId },
+    orderBy: { index: "asc" },
+    select: { index: true },
+  });
   const rows: MilestoneMoney[] = [];
   for (const m of milestones) {
     const address = escrowAddress(options.challengeId, m.index);

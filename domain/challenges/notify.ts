@@ -29,16 +29,27 @@ export type ChallengeEvent =
 export async function notify(
   tx: Tx,
   event: ChallengeEvent,
-  payload: { challengeId: string; userIds: string[]; reason?: string; [key: string]: string | number | string[] | undefined },
+  payload: {
+    challengeId: string;
+    userIds: string[];
+    reason?: string;
+    [key: string]: string | number | string[] | undefined;
+  },
 ): Promise<void> {
   const userIds = [...new Set(payload.userIds)];
   if (userIds.length === 0) return;
-  const clean = Object.fromEntries(Object.entries({ ...payload, userIds, event }).filter(([, v]) => v !== undefined)) as Record<string, string | number | string[]>;
+  const clean = Object.fromEntries(
+    Object.entries({ ...payload, userIds, event }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string | number | string[]>;
   await enqueue(tx, "challenge.notify", clean);
 }
 
 /** The leads of the current round's bids that are still in the running (or all of them). */
-export async function bidderIds(tx: Tx, challenge: { id: string; round: number }, statuses: ("submitted" | "won" | "lost")[] = ["submitted"]): Promise<string[]> {
+export async function bidderIds(
+  tx: Tx,
+  challenge: { id: string; round: number },
+  statuses: ("submitted" | "won" | "lost")[] = ["submitted"],
+): Promise<string[]> {
   const bids = await tx.bid.findMany({
     where: { challengeId: challenge.id, round: challenge.round, status: { in: statuses } },
     select: { leadUserId: true },

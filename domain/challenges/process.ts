@@ -1,10 +1,31 @@
-import type { Bid, Challenge, ChallengeMilestone, ChallengeStatus, MilestoneStatus, BidStatus, Prisma } from "#db/generated/client/client.ts";
+import type {
+  Bid,
+  Challenge,
+  ChallengeMilestone,
+  ChallengeStatus,
+  MilestoneStatus,
+  BidStatus,
+  Prisma,
+} from "#db/generated/client/client.ts";
 import { addWorkingDays, DEFAULT_PUBLIC_NOTICE_WORKING_DAYS } from "../calendar/working-days.ts";
 import type { Tx } from "../db/client.ts";
 import { AppError } from "../errors.ts";
-import { defineProcess, isSystem, runTransition, userOf, type ProcessActor, type TransitionContext } from "../process/machine.ts";
+import {
+  defineProcess,
+  isSystem,
+  runTransition,
+  userOf,
+  type ProcessActor,
+  type TransitionContext,
+} from "../process/machine.ts";
 import { isBidSide, isSeeker, isSeekerManager, isWinningSolver, isZoneOfficer } from "./access.ts";
-import { BID_STATUSES, CHALLENGE_ERRORS, CHALLENGE_STATUSES, MILESTONE_STATUSES, PLATFORM_FEE_BASIS_POINTS } from "./constants.ts";
+import {
+  BID_STATUSES,
+  CHALLENGE_ERRORS,
+  CHALLENGE_STATUSES,
+  MILESTONE_STATUSES,
+  PLATFORM_FEE_BASIS_POINTS,
+} from "./constants.ts";
 import { escrowKeys, fundEscrow, settleEscrow } from "./escrow.ts";
 import { bidderIds, notify, seekerIds } from "./notify.ts";
 
@@ -23,7 +44,10 @@ const zone = (ctx: Ctx) => isZoneOfficer(user(ctx), ctx.entity);
 const system = (ctx: { actor: ProcessActor | null }) => isSystem(ctx.actor);
 
 function deadlineAhead(ctx: Ctx) {
-  if (ctx.entity.bidDeadline <= ctx.now) throw new AppError("bad_request", CHALLENGE_ERRORS.deadlinePassed, { fieldErrors: { bidDeadline: CHALLENGE_ERRORS.deadlinePassed } });
+  if (ctx.entity.bidDeadline <= ctx.now)
+    throw new AppError("bad_request", CHALLENGE_ERRORS.deadlinePassed, {
+      fieldErrors: { bidDeadline: CHALLENGE_ERRORS.deadlinePassed },
+    });
 }
 
 function deadlineReached(ctx: Ctx) {
@@ -34,17 +58,33 @@ function activeBidCount(tx: Tx, c: Challenge): Promise<number> {
   return tx.bid.count({ where: { challengeId: c.id, round: c.round, status: "submitted" } });
 }
 
-async function setChallenge(tx: Tx, id: string, data: Omit<Prisma.ChallengeUncheckedUpdateInput, "status" | "id">): Promise<void> {
+async function setChallenge(
+  tx: Tx,
+  id: string,
+  data: Omit<Prisma.ChallengeUncheckedUpdateInput, "status" | "id">,
+): Promise<void> {
   await tx.challenge.update({ where: { id }, data });
 }
 
 /** Moves every bid of the current round still in the running to `transition` (void or lose). */
 async function closeBids(ctx: Ctx, transition: "void" | "lose", except?: string | null) {
   const bids = await ctx.tx.bid.findMany({
-    where: { challengeId: ctx.entity.id, round: ctx.entity.round, status: "submitted", ...(except ? { id: { not: except } } : {}) },
+    where: {
+      challengeId: ctx.entity.id,
+      round: ctx.entity.round,
+      status: "submitted",
+      ...(except ? { id: { not: except } } : {}),
+    },
   });
   for (const bid of bids) {
-    await runTransition(bidProcess, { tx: ctx.tx, entity: { ...bid, zoneId: ctx.entity.zoneId }, transition, actor: ctx.actor, now: ctx.now, input: { internal: true } });
+    await runTransition(bidProcess, {
+      tx: ctx.tx,
+      entity: { ...bid, zoneId: ctx.entity.zoneId },
+      transition,
+      actor: ctx.actor,
+      now: ctx.now,
+      input: { internal: true },
+    });
   }
 }
 
@@ -95,7 +135,11 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
       to: "approved",
       allow: zone,
       guard: deadlineAhead,
-      effect: async (ctx) => notify(ctx.tx, "approved", { challengeId: ctx.entity.id, userIds: await seekerIds(ctx.tx, ctx.entity.organisationId) }),
+      effect: async (ctx) =>
+        notify(ctx.tx, "approved", {
+          challengeId: ctx.entity.id,
+          userIds: await seekerIds(ctx.tx, ctx.entity.organisationId),
+        }),
     },
     return: {
       from: ["submitted"],
@@ -103,7 +147,11 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
       allow: zone,
       effect: async (ctx: Ctx<{ reason: string }> & { to: ChallengeStatus }) => {
         await setChallenge(ctx.tx, ctx.entity.id, { statusReason: ctx.input.reason });
-        await notify(ctx.tx, "returned", { challengeId: ctx.entity.id, userIds: await seekerIds(ctx.tx, ctx.entity.organisationId), reason: ctx.input.reason });
+        await notify(ctx.tx, "returned", {
+          challengeId: ctx.entity.id,
+          userIds: await seekerIds(ctx.tx, ctx.entity.organisationId),
+          reason: ctx.input.reason,
+        });
       },
       audit: (ctx: Ctx<{ reason: string }>) => ({ reason: ctx.input.reason }),
     },
@@ -124,7 +172,8 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
           throw new AppError("conflict", CHALLENGE_ERRORS.hasBids);
         }
       },
-      effect: (ctx: Ctx<{ reason?: string }>) => setChallenge(ctx.tx, ctx.entity.id, { statusReason: ctx.input?.reason ?? null }),
+      effect: (ctx: Ctx<{ reason?: string }>) =>
+        setChallenge(ctx.tx, ctx.entity.id, { statusReason: ctx.input?.reason ?? null }),
     },
     requestWithdrawal: {
       from: ["published", "bidding_closed", "under_review", "winner_proposed"],
@@ -133,7 +182,8 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
       guard: async (ctx) => {
         if ((await activeBidCount(ctx.tx, ctx.entity)) === 0) throw new AppError("conflict", CHALLENGE_ERRORS.noBids);
       },
-      effect: (ctx: Ctx<{ reason: string }>) => setChallenge(ctx.tx, ctx.entity.id, { resumeStatus: ctx.from, statusReason: ctx.input.reason }),
+      effect: (ctx: Ctx<{ reason: string }>) =>
+        setChallenge(ctx.tx, ctx.entity.id, { resumeStatus: ctx.from, statusReason: ctx.input.reason }),
       audit: (ctx: Ctx<{ reason: string }>) => ({ reason: ctx.input.reason }),
     },
     approveWithdrawal: {
@@ -144,14 +194,19 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
         const userIds = await bidderIds(ctx.tx, ctx.entity);
         await closeBids(ctx, "void");
         await setChallenge(ctx.tx, ctx.entity.id, { resumeStatus: null, winnerBidId: null });
-        await notify(ctx.tx, "withdrawn", { challengeId: ctx.entity.id, userIds, reason: ctx.entity.statusReason ?? "" });
+        await notify(ctx.tx, "withdrawn", {
+          challengeId: ctx.entity.id,
+          userIds,
+          reason: ctx.entity.statusReason ?? "",
+        });
       },
     },
     rejectWithdrawal: {
       from: ["withdrawal_requested"],
       to: (ctx) => ctx.entity.resumeStatus ?? "published",
       allow: zone,
-      effect: (ctx: Ctx<{ reason: string }>) => setChallenge(ctx.tx, ctx.entity.id, { resumeStatus: null, statusReason: ctx.input.reason }),
+      effect: (ctx: Ctx<{ reason: string }>) =>
+        setChallenge(ctx.tx, ctx.entity.id, { resumeStatus: null, statusReason: ctx.input.reason }),
       audit: (ctx: Ctx<{ reason: string }>) => ({ reason: ctx.input.reason }),
     },
     // 揭榜 ends at the deadline (timed: closeDueBidding runs it as the system).
@@ -180,8 +235,12 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
       to: "under_review",
       allow: (ctx) => seeker(ctx) || zone(ctx),
       guard: async (ctx) => {
-        const criteria = await ctx.tx.reviewCriterion.findMany({ where: { challengeId: ctx.entity.id }, select: { weight: true } });
-        if (criteria.reduce((s, c) => s + c.weight, 0) !== 100) throw new AppError("bad_request", CHALLENGE_ERRORS.criteriaWeights);
+        const criteria = await ctx.tx.reviewCriterion.findMany({
+          where: { challengeId: ctx.entity.id },
+          select: { weight: true },
+        });
+        if (criteria.reduce((s, c) => s + c.weight, 0) !== 100)
+          throw new AppError("bad_request", CHALLENGE_ERRORS.criteriaWeights);
       },
     },
     fail: {
@@ -219,18 +278,27 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
           throw new AppError("not_found", CHALLENGE_ERRORS.bidNotFound);
         }
         const missing = await ctx.tx.bid.count({
-          where: { challengeId: ctx.entity.id, round: ctx.entity.round, status: "submitted", id: { not: bid.id }, feedback: null },
+          where: {
+            challengeId: ctx.entity.id,
+            round: ctx.entity.round,
+            status: "submitted",
+            id: { not: bid.id },
+            feedback: null,
+          },
         });
-        if (missing > 0) throw new AppError("conflict", CHALLENGE_ERRORS.feedbackMissing, { params: { count: missing } });
+        if (missing > 0)
+          throw new AppError("conflict", CHALLENGE_ERRORS.feedbackMissing, { params: { count: missing } });
       },
-      effect: (ctx: Ctx<{ bidId: string }>) => setChallenge(ctx.tx, ctx.entity.id, { winnerBidId: ctx.input.bidId, statusReason: null }),
+      effect: (ctx: Ctx<{ bidId: string }>) =>
+        setChallenge(ctx.tx, ctx.entity.id, { winnerBidId: ctx.input.bidId, statusReason: null }),
       audit: (ctx: Ctx<{ bidId: string }>) => ({ bidId: ctx.input.bidId }),
     },
     rejectProposal: {
       from: ["winner_proposed"],
       to: "under_review",
       allow: zone,
-      effect: (ctx: Ctx<{ reason: string }>) => setChallenge(ctx.tx, ctx.entity.id, { winnerBidId: null, statusReason: ctx.input.reason }),
+      effect: (ctx: Ctx<{ reason: string }>) =>
+        setChallenge(ctx.tx, ctx.entity.id, { winnerBidId: null, statusReason: ctx.input.reason }),
       audit: (ctx: Ctx<{ reason: string }>) => ({ reason: ctx.input.reason }),
     },
     // 公示: N working days in Asia/Shanghai (the zone's setting, default 5).
@@ -245,7 +313,10 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
         await setChallenge(ctx.tx, ctx.entity.id, { publicNoticeStartedAt: ctx.now, publicNoticeEndsAt: endsAt });
         ctx.entity.publicNoticeStartedAt = ctx.now;
         ctx.entity.publicNoticeEndsAt = endsAt;
-        await notify(ctx.tx, "public_notice_started", { challengeId: ctx.entity.id, userIds: await bidderIds(ctx.tx, ctx.entity) });
+        await notify(ctx.tx, "public_notice_started", {
+          challengeId: ctx.entity.id,
+          userIds: await bidderIds(ctx.tx, ctx.entity),
+        });
       },
       audit: (ctx) => ({ endsAt: ctx.entity.publicNoticeEndsAt }),
     },
@@ -255,7 +326,12 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
       to: "under_review",
       allow: zone,
       effect: (ctx: Ctx<{ reason: string }>) =>
-        setChallenge(ctx.tx, ctx.entity.id, { winnerBidId: null, publicNoticeStartedAt: null, publicNoticeEndsAt: null, statusReason: ctx.input.reason }),
+        setChallenge(ctx.tx, ctx.entity.id, {
+          winnerBidId: null,
+          publicNoticeStartedAt: null,
+          publicNoticeEndsAt: null,
+          statusReason: ctx.input.reason,
+        }),
       audit: (ctx: Ctx<{ reason: string }>) => ({ reason: ctx.input.reason }),
     },
     endPublicNotice: {
@@ -263,15 +339,25 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
       to: "contracting",
       allow: (ctx) => system(ctx) || zone(ctx),
       guard: async (ctx) => {
-        if (!ctx.entity.publicNoticeEndsAt || ctx.now < ctx.entity.publicNoticeEndsAt) throw new AppError("conflict", CHALLENGE_ERRORS.noticeNotOver);
-        const open = await ctx.tx.publicNoticeObjection.count({ where: { challengeId: ctx.entity.id, answeredAt: null } });
+        if (!ctx.entity.publicNoticeEndsAt || ctx.now < ctx.entity.publicNoticeEndsAt)
+          throw new AppError("conflict", CHALLENGE_ERRORS.noticeNotOver);
+        const open = await ctx.tx.publicNoticeObjection.count({
+          where: { challengeId: ctx.entity.id, answeredAt: null },
+        });
         if (open > 0) throw new AppError("conflict", CHALLENGE_ERRORS.objectionsOpen, { params: { count: open } });
       },
       effect: async (ctx) => {
         const winner = ctx.entity.winnerBidId!;
         const userIds = await bidderIds(ctx.tx, ctx.entity);
         const bid = await ctx.tx.bid.findUniqueOrThrow({ where: { id: winner } });
-        await runTransition(bidProcess, { tx: ctx.tx, entity: { ...bid, zoneId: ctx.entity.zoneId }, transition: "win", actor: ctx.actor, now: ctx.now, input: { internal: true } });
+        await runTransition(bidProcess, {
+          tx: ctx.tx,
+          entity: { ...bid, zoneId: ctx.entity.zoneId },
+          transition: "win",
+          actor: ctx.actor,
+          now: ctx.now,
+          input: { internal: true },
+        });
         await closeBids(ctx, "lose", winner);
         await notify(ctx.tx, "result", { challengeId: ctx.entity.id, userIds });
       },
@@ -282,7 +368,8 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
       to: "contracted",
       allow: async (ctx) => seekerManager(ctx) || (await isWinningSolver(ctx.tx, user(ctx), ctx.entity)),
       guard: (ctx) => {
-        if (!ctx.entity.seekerConfirmedAt || !ctx.entity.solverConfirmedAt) throw new AppError("conflict", CHALLENGE_ERRORS.notEditable);
+        if (!ctx.entity.seekerConfirmedAt || !ctx.entity.solverConfirmedAt)
+          throw new AppError("conflict", CHALLENGE_ERRORS.notEditable);
       },
       effect: async (ctx) => {
         await setChallenge(ctx.tx, ctx.entity.id, { feeBasisPoints: PLATFORM_FEE_BASIS_POINTS });
@@ -290,10 +377,20 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
         const milestones = await milestonesOf(ctx.tx, ctx.entity.id);
         await fundEscrow({ tx: ctx.tx, challenge: ctx.entity, milestones });
         for (const m of milestones) {
-          await runTransition(milestoneProcess, { tx: ctx.tx, entity: { ...m, zoneId: ctx.entity.zoneId }, transition: "fund", actor: ctx.actor, now: ctx.now, input: { internal: true } });
+          await runTransition(milestoneProcess, {
+            tx: ctx.tx,
+            entity: { ...m, zoneId: ctx.entity.zoneId },
+            transition: "fund",
+            actor: ctx.actor,
+            now: ctx.now,
+            input: { internal: true },
+          });
         }
         const bid = await ctx.tx.bid.findUniqueOrThrow({ where: { id: ctx.entity.winnerBidId! } });
-        await notify(ctx.tx, "contracted", { challengeId: ctx.entity.id, userIds: [...(await seekerIds(ctx.tx, ctx.entity.organisationId)), bid.leadUserId] });
+        await notify(ctx.tx, "contracted", {
+          challengeId: ctx.entity.id,
+          userIds: [...(await seekerIds(ctx.tx, ctx.entity.organisationId)), bid.leadUserId],
+        });
       },
       audit: (ctx) => ({ bounty: ctx.entity.bounty, feeBasisPoints: PLATFORM_FEE_BASIS_POINTS }),
     },
@@ -306,7 +403,8 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
       from: ["in_progress"],
       to: "disputed",
       allow: async (ctx) => seeker(ctx) || (await isWinningSolver(ctx.tx, user(ctx), ctx.entity)),
-      effect: (ctx: Ctx<{ reason: string }>) => setChallenge(ctx.tx, ctx.entity.id, { resumeStatus: "in_progress", statusReason: ctx.input.reason }),
+      effect: (ctx: Ctx<{ reason: string }>) =>
+        setChallenge(ctx.tx, ctx.entity.id, { resumeStatus: "in_progress", statusReason: ctx.input.reason }),
       audit: (ctx: Ctx<{ reason: string }>) => ({ reason: ctx.input.reason }),
     },
     resolveDispute: {
@@ -361,7 +459,11 @@ export const challengeProcess = defineProcess<ChallengeStatus, Challenge>({
         await closeBids(ctx, "void");
         await refundOpenMilestones(ctx);
         await setChallenge(ctx.tx, ctx.entity.id, { statusReason: ctx.input.reason, resumeStatus: null });
-        await notify(ctx.tx, "cancelled", { challengeId: ctx.entity.id, userIds: [...userIds, ...(await seekerIds(ctx.tx, ctx.entity.organisationId))], reason: ctx.input.reason });
+        await notify(ctx.tx, "cancelled", {
+          challengeId: ctx.entity.id,
+          userIds: [...userIds, ...(await seekerIds(ctx.tx, ctx.entity.organisationId))],
+          reason: ctx.input.reason,
+        });
       },
       audit: (ctx: Ctx<{ reason: string }>) => ({ reason: ctx.input.reason }),
     },
@@ -391,8 +493,19 @@ export const bidProcess = defineProcess<BidStatus, BidEntity>({
   terminal: ["won", "lost", "void"],
   zoneOf: (b) => b.zoneId,
   transitions: {
-    withdraw: { from: ["submitted"], to: "withdrawn", allow: (ctx: BidCtx) => isBidSide(userOf(ctx.actor), ctx.entity) && userOf(ctx.actor)?.userId === ctx.entity.leadUserId, guard: biddingOpen },
-    resubmit: { from: ["withdrawn"], to: "submitted", allow: (ctx: BidCtx) => userOf(ctx.actor)?.userId === ctx.entity.leadUserId, guard: biddingOpen },
+    withdraw: {
+      from: ["submitted"],
+      to: "withdrawn",
+      allow: (ctx: BidCtx) =>
+        isBidSide(userOf(ctx.actor), ctx.entity) && userOf(ctx.actor)?.userId === ctx.entity.leadUserId,
+      guard: biddingOpen,
+    },
+    resubmit: {
+      from: ["withdrawn"],
+      to: "submitted",
+      allow: (ctx: BidCtx) => userOf(ctx.actor)?.userId === ctx.entity.leadUserId,
+      guard: biddingOpen,
+    },
     // Effects of challenge transitions, whose actor the challenge process already checked:
     win: { from: ["submitted"], to: "won", allow: internal },
     lose: { from: ["submitted"], to: "lost", allow: internal },
@@ -442,22 +555,28 @@ export const milestoneProcess = defineProcess<MilestoneStatus, MilestoneEntity>(
     deliver: {
       from: ["funded", "revision_requested"],
       to: "delivered",
-      allow: async (ctx: MilestoneCtx<{ challenge: Challenge; note: string }>) => isWinningSolver(ctx.tx, userOf(ctx.actor), ctx.input.challenge),
+      allow: async (ctx: MilestoneCtx<{ challenge: Challenge; note: string }>) =>
+        isWinningSolver(ctx.tx, userOf(ctx.actor), ctx.input.challenge),
       guard: (ctx: MilestoneCtx<{ challenge: Challenge; note: string }>) => {
         if (ctx.input.challenge.status !== "in_progress") throw new AppError("conflict", CHALLENGE_ERRORS.notEditable);
       },
       effect: (ctx: MilestoneCtx<{ challenge: Challenge; note: string }>) =>
-        ctx.tx.challengeMilestone.update({ where: { id: ctx.entity.id }, data: { deliveryNote: ctx.input.note, deliveredAt: ctx.now } }).then(() => undefined),
+        ctx.tx.challengeMilestone
+          .update({ where: { id: ctx.entity.id }, data: { deliveryNote: ctx.input.note, deliveredAt: ctx.now } })
+          .then(() => undefined),
     },
     requestRevision: {
       from: ["delivered"],
       to: "revision_requested",
-      allow: (ctx: MilestoneCtx<{ challenge: Challenge; reasons: string }>) => isSeeker(userOf(ctx.actor), ctx.input.challenge),
+      allow: (ctx: MilestoneCtx<{ challenge: Challenge; reasons: string }>) =>
+        isSeeker(userOf(ctx.actor), ctx.input.challenge),
       guard: (ctx: MilestoneCtx<{ challenge: Challenge; reasons: string }>) => {
         if (ctx.input.challenge.status !== "in_progress") throw new AppError("conflict", CHALLENGE_ERRORS.notEditable);
       },
       effect: (ctx: MilestoneCtx<{ challenge: Challenge; reasons: string }>) =>
-        ctx.tx.challengeMilestone.update({ where: { id: ctx.entity.id }, data: { revisionReasons: ctx.input.reasons } }).then(() => undefined),
+        ctx.tx.challengeMilestone
+          .update({ where: { id: ctx.entity.id }, data: { revisionReasons: ctx.input.reasons } })
+          .then(() => undefined),
       audit: (ctx: MilestoneCtx<{ challenge: Challenge; reasons: string }>) => ({ reasons: ctx.input.reasons }),
     },
     /** 验收 of one milestone: its escrow is paid to the solver minus the platform fee. */
@@ -482,7 +601,8 @@ export const milestoneProcess = defineProcess<MilestoneStatus, MilestoneEntity>(
       to: "partially_released",
       allow: (ctx: MilestoneCtx) => isZoneOfficer(userOf(ctx.actor), ctx.input.challenge),
       guard: (ctx: MilestoneCtx) => {
-        if (ctx.input.release <= 0n || ctx.input.release >= ctx.entity.amount) throw new AppError("bad_request", CHALLENGE_ERRORS.releaseAmount);
+        if (ctx.input.release <= 0n || ctx.input.release >= ctx.entity.amount)
+          throw new AppError("bad_request", CHALLENGE_ERRORS.releaseAmount);
       },
       effect: (ctx) => settle(ctx, escrowKeys.arbitration(ctx.input.challenge.id, ctx.entity.index)),
     },
@@ -490,12 +610,30 @@ export const milestoneProcess = defineProcess<MilestoneStatus, MilestoneEntity>(
       from: OPEN_MILESTONE,
       to: "refunded",
       allow: (ctx: MilestoneCtx) => internal(ctx) || isZoneOfficer(userOf(ctx.actor), ctx.input.challenge),
-      effect: (ctx) => settle({ ...ctx, input: { ...ctx.input, release: 0n } }, escrowKeys.refund(ctx.input.challenge.id, ctx.entity.index)),
+      effect: (ctx) =>
+        settle(
+          { ...ctx, input: { ...ctx.input, release: 0n } },
+          escrowKeys.refund(ctx.input.challenge.id, ctx.entity.index),
+        ),
     },
   },
 });
 
 /** Runs a challenge transition (the verbs' one way to change a challenge's status). */
-export function transitionChallenge<I>(options: { tx: Tx; challenge: Challenge; transition: string; actor: ProcessActor | null; now: Date; input?: I }) {
-  return runTransition(challengeProcess, { tx: options.tx, entity: options.challenge, transition: options.transition, actor: options.actor, now: options.now, input: options.input });
+export function transitionChallenge<I>(options: {
+  tx: Tx;
+  challenge: Challenge;
+  transition: string;
+  actor: ProcessActor | null;
+  now: Date;
+  input?: I;
+}) {
+  return runTransition(challengeProcess, {
+    tx: options.tx,
+    entity: options.challenge,
+    transition: options.transition,
+    actor: options.actor,
+    now: options.now,
+    input: options.input,
+  });
 }

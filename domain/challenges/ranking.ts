@@ -30,7 +30,12 @@ export interface RankedBid {
   complete: boolean;
 }
 
-export function rankBids(options: { bidIds: string[]; criteria: RankCriterion[]; scores: RankScore[]; recusedReviewerIds: ReadonlySet<string> }): RankedBid[] {
+export function rankBids(options: {
+  bidIds: string[];
+  criteria: RankCriterion[];
+  scores: RankScore[];
+  recusedReviewerIds: ReadonlySet<string>;
+}): RankedBid[] {
   const { criteria, recusedReviewerIds } = options;
   const counted = options.scores.filter((s) => !recusedReviewerIds.has(s.reviewerId));
   const rows = options.bidIds.map((bidId) => {
@@ -38,14 +43,23 @@ export function rankBids(options: { bidIds: string[]; criteria: RankCriterion[];
     const reviewers = [...new Set(mine.map((s) => s.reviewerId))];
     const averages = criteria.map((c) => {
       const values = mine.filter((s) => s.criterionId === c.id).map((s) => s.score);
-      return { criterionId: c.id, average: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null, count: values.length };
+      return {
+        criterionId: c.id,
+        average: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null,
+        count: values.length,
+      };
     });
     const total = Math.round(criteria.reduce((sum, c, i) => sum + c.weight * (averages[i]!.average ?? 0), 0));
     const perReviewer = reviewers.map((r) =>
-      criteria.reduce((sum, c) => sum + c.weight * (mine.find((s) => s.reviewerId === r && s.criterionId === c.id)?.score ?? 0), 0),
+      criteria.reduce(
+        (sum, c) => sum + c.weight * (mine.find((s) => s.reviewerId === r && s.criterionId === c.id)?.score ?? 0),
+        0,
+      ),
     );
     const spread = perReviewer.length ? Math.max(...perReviewer) - Math.min(...perReviewer) : 0;
-    const complete = reviewers.length > 0 && reviewers.every((r) => criteria.every((c) => mine.some((s) => s.reviewerId === r && s.criterionId === c.id)));
+    const complete =
+      reviewers.length > 0 &&
+      reviewers.every((r) => criteria.every((c) => mine.some((s) => s.reviewerId === r && s.criterionId === c.id)));
     return { bidId, rank: 0, total, averages, spread, reviewers: reviewers.length, complete };
   });
   rows.sort((a, b) => b.total - a.total || a.spread - b.spread || a.bidId.localeCompare(b.bidId));

@@ -4,7 +4,7 @@ import { shanghaiDate } from "../calendar/working-days.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import { canRunTransition, transitionsFrom } from "../process/machine.ts";
-import { canSeeChallenge, isBidSide, isReviewer, isSeeker, isZoneOfficer} from "./access.ts";
+import { canSeeChallenge, isBidSide, isReviewer, isSeeker, isZoneOfficer } from "./access.ts";
 import { CHALLENGE_ERRORS, FUNDED_STATUSES, PUBLIC_STATUSES } from "./constants.ts";
 import { challengeMoney } from "./escrow.ts";
 import { challengeProcess } from "./process.ts";
@@ -34,8 +34,14 @@ export interface ChallengeCard {
 }
 
 async function cards(db: Db, rows: Challenge[], actor: Actor | null): Promise<ChallengeCard[]> {
-  const zones = await db.zone.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.zoneId))] } }, select: ZONE_SELECT });
-  const orgs = await db.organisation.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.organisationId))] } }, select: { id: true, name: true } });
+  const zones = await db.zone.findMany({
+    where: { id: { in: [...new Set(rows.map((r) => r.zoneId))] } },
+    select: ZONE_SELECT,
+  });
+  const orgs = await db.organisation.findMany({
+    where: { id: { in: [...new Set(rows.map((r) => r.organisationId))] } },
+    select: { id: true, name: true },
+  });
   return rows.map((c) => ({
     id: c.id,
     title: c.title,
@@ -63,7 +69,13 @@ export interface PublicListFilters {
 }
 
 /** The public list (/challenges): published public challenges, newest first, with filters. */
-export async function listPublicChallenges(options: { db: Db; actor?: Actor | null; filters?: PublicListFilters; page?: number; pageSize?: number }): Promise<{ items: ChallengeCard[]; total: number; page: number; pageSize: number }> {
+export async function listPublicChallenges(options: {
+  db: Db;
+  actor?: Actor | null;
+  filters?: PublicListFilters;
+  page?: number;
+  pageSize?: number;
+}): Promise<{ items: ChallengeCard[]; total: number; page: number; pageSize: number }> {
   const f = options.filters ?? {};
   const pageSize = Math.min(Math.max(options.pageSize ?? 20, 1), 100);
   const page = Math.max(options.page ?? 1, 1);
@@ -74,11 +86,21 @@ export async function listPublicChallenges(options: { db: Db; actor?: Actor | nu
     ...(f.industry ? { industry: f.industry } : {}),
     ...(f.zoneId ? { zoneId: f.zoneId } : {}),
     ...(f.minBounty !== undefined || f.maxBounty !== undefined
-      ? { bounty: { ...(f.minBounty !== undefined ? { gte: f.minBounty } : {}), ...(f.maxBounty !== undefined ? { lte: f.maxBounty } : {}) } }
+      ? {
+          bounty: {
+            ...(f.minBounty !== undefined ? { gte: f.minBounty } : {}),
+            ...(f.maxBounty !== undefined ? { lte: f.maxBounty } : {}),
+          },
+        }
       : {}),
   };
   const [rows, total] = await Promise.all([
-    options.db.challenge.findMany({ where, orderBy: [{ publishedAt: "desc" }, { id: "asc" }], skip: (page - 1) * pageSize, take: pageSize }),
+    options.db.challenge.findMany({
+      where,
+      orderBy: [{ publishedAt: "desc" }, { id: "asc" }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    }),
     options.db.challenge.count({ where }),
   ]);
   return { items: await cards(options.db, rows, options.actor ?? null), total, page, pageSize };
@@ -93,10 +115,27 @@ export interface ChallengeDetail extends ChallengeCard {
   problemStatement: string;
   indicators: unknown;
   ipTerms: string;
-  eligibility: { domesticAllowed: boolean; internationalAllowed: boolean; eligibleOrgTypes: string[]; individualsAllowed: boolean; priceAboveBountyAllowed: boolean };
+  eligibility: {
+    domesticAllowed: boolean;
+    internationalAllowed: boolean;
+    eligibleOrgTypes: string[];
+    individualsAllowed: boolean;
+    priceAboveBountyAllowed: boolean;
+  };
   visibility: string;
   round: number;
-  milestones: { index: number; name: string; deliverable: string; acceptanceCriteria: string; amount: bigint; dueDate: Date; status: string; deliveredAt: Date | null; settledAt: Date | null; revisionReasons: string | null }[];
+  milestones: {
+    index: number;
+    name: string;
+    deliverable: string;
+    acceptanceCriteria: string;
+    amount: bigint;
+    dueDate: Date;
+    status: string;
+    deliveredAt: Date | null;
+    settledAt: Date | null;
+    revisionReasons: string | null;
+  }[];
   /** 公示: the proposed winner (team and organisation, never the bid) and objections with answers. */
   notice: {
     startedAt: Date | null;
@@ -106,7 +145,12 @@ export interface ChallengeDetail extends ChallengeCard {
   } | null;
   /** For funded challenges: escrow per milestone, read from the ledger. */
   money: Awaited<ReturnType<typeof challengeMoney>> | null;
-  contract: { terms: string | null; seekerConfirmedAt: Date | null; solverConfirmedAt: Date | null; feeBasisPoints: number | null } | null;
+  contract: {
+    terms: string | null;
+    seekerConfirmedAt: Date | null;
+    solverConfirmedAt: Date | null;
+    feeBasisPoints: number | null;
+  } | null;
   /** Reasons of returns, withdrawals, cancellations, failures (the enterprise and the zone). */
   statusReason: string | null;
   viewer: { isSeeker: boolean; isZoneOfficer: boolean; isReviewer: boolean; myBidId: string | null; isWinner: boolean };
@@ -114,10 +158,23 @@ export interface ChallengeDetail extends ChallengeCard {
   actions: string[];
 }
 
-const NOTICE_STATES: ChallengeStatus[] = ["public_notice", "contracting", "contracted", "in_progress", "disputed", "accepted", "closed"];
+const NOTICE_STATES: ChallengeStatus[] = [
+  "public_notice",
+  "contracting",
+  "contracted",
+  "in_progress",
+  "disputed",
+  "accepted",
+  "closed",
+];
 
 /** The detail page (/challenges/<id>). Throws not_found when the viewer may not see it. */
-export async function getChallengeDetail(options: { db: Db; actor: Actor | null; challengeId: string; now?: Date }): Promise<ChallengeDetail> {
+export async function getChallengeDetail(options: {
+  db: Db;
+  actor: Actor | null;
+  challengeId: string;
+  now?: Date;
+}): Promise<ChallengeDetail> {
   const { db, actor } = options;
   const c = await db.challenge.findUnique({ where: { id: options.challengeId } });
   if (!c || !(await canSeeChallenge(db, actor, c))) throw new AppError("not_found", CHALLENGE_ERRORS.notFound);
@@ -126,25 +183,50 @@ export async function getChallengeDetail(options: { db: Db; actor: Actor | null;
   const seeker = isSeeker(actor, c);
   const officer = isZoneOfficer(actor, c);
   const reviewer = await isReviewer(db, actor, c.id);
-  const myBid = actor ? await db.bid.findFirst({ where: { challengeId: c.id, round: c.round, leadUserId: actor.userId }, select: { id: true } }) : null;
+  const myBid = actor
+    ? await db.bid.findFirst({
+        where: { challengeId: c.id, round: c.round, leadUserId: actor.userId },
+        select: { id: true },
+      })
+    : null;
   const winnerBid = c.winnerBidId ? await db.bid.findUnique({ where: { id: c.winnerBidId } }) : null;
   let notice: ChallengeDetail["notice"] = null;
   if (NOTICE_STATES.includes(c.status) && winnerBid) {
     const lead = await db.user.findUnique({ where: { id: winnerBid.leadUserId }, select: { name: true } });
-    const org = winnerBid.organisationId ? await db.organisation.findUnique({ where: { id: winnerBid.organisationId }, select: { name: true } }) : null;
-    const objections = await db.publicNoticeObjection.findMany({ where: { challengeId: c.id }, orderBy: { createdAt: "asc" } });
+    const org = winnerBid.organisationId
+      ? await db.organisation.findUnique({ where: { id: winnerBid.organisationId }, select: { name: true } })
+      : null;
+    const objections = await db.publicNoticeObjection.findMany({
+      where: { challengeId: c.id },
+      orderBy: { createdAt: "asc" },
+    });
     notice = {
       startedAt: c.publicNoticeStartedAt,
       endsAt: c.publicNoticeEndsAt,
       winner: { leadName: lead?.name ?? "", organisationName: org?.name ?? null },
-      objections: objections.map((o) => ({ id: o.id, body: o.body, answer: o.answer, createdAt: o.createdAt, answeredAt: o.answeredAt })),
+      objections: objections.map((o) => ({
+        id: o.id,
+        body: o.body,
+        answer: o.answer,
+        createdAt: o.createdAt,
+        answeredAt: o.answeredAt,
+      })),
     };
   }
   const funded = (FUNDED_STATUSES as readonly string[]).includes(c.status) && c.feeBasisPoints !== null;
   const isWinner = !!winnerBid && isBidSide(actor, winnerBid);
   const actions: string[] = [];
   for (const t of transitionsFrom(challengeProcess, c.status)) {
-    if (await canRunTransition(challengeProcess, { tx: db as unknown as Tx, entity: { ...c }, transition: t, actor, now: options.now ?? new Date() })) actions.push(t);
+    if (
+      await canRunTransition(challengeProcess, {
+        tx: db as unknown as Tx,
+        entity: { ...c },
+        transition: t,
+        actor,
+        now: options.now ?? new Date(),
+      })
+    )
+      actions.push(t);
   }
   return {
     ...card!,
@@ -176,7 +258,12 @@ export async function getChallengeDetail(options: { db: Db; actor: Actor | null;
     money: funded ? await challengeMoney({ db, challengeId: c.id }) : null,
     contract:
       seeker || officer || isWinner
-        ? { terms: c.contractTerms, seekerConfirmedAt: c.seekerConfirmedAt, solverConfirmedAt: c.solverConfirmedAt, feeBasisPoints: c.feeBasisPoints }
+        ? {
+            terms: c.contractTerms,
+            seekerConfirmedAt: c.seekerConfirmedAt,
+            solverConfirmedAt: c.solverConfirmedAt,
+            feeBasisPoints: c.feeBasisPoints,
+          }
         : null,
     statusReason: seeker || officer ? c.statusReason : null,
     viewer: { isSeeker: seeker, isZoneOfficer: officer, isReviewer: reviewer, myBidId: myBid?.id ?? null, isWinner },
@@ -217,8 +304,10 @@ export async function listBids(options: { db: Db; actor: Actor; challengeId: str
   const reviewer = await isReviewer(db, actor, c.id);
   if (!organiser && !reviewer) throw new AppError("forbidden", CHALLENGE_ERRORS.bidsSealed);
   if (now < c.bidDeadline || SEALED.includes(c.status)) throw new AppError("forbidden", CHALLENGE_ERRORS.bidsSealed);
-  if (!organiser && (c.status === "bidding_closed" || c.status === "failed")) throw new AppError("forbidden", CHALLENGE_ERRORS.bidsSealed);
-  if (reviewer && !organiser && (await recusals(db, c)).has(actor.userId)) throw new AppError("forbidden", CHALLENGE_ERRORS.reviewerRecused);
+  if (!organiser && (c.status === "bidding_closed" || c.status === "failed"))
+    throw new AppError("forbidden", CHALLENGE_ERRORS.bidsSealed);
+  if (reviewer && !organiser && (await recusals(db, c)).has(actor.userId))
+    throw new AppError("forbidden", CHALLENGE_ERRORS.reviewerRecused);
   const bids = await db.bid.findMany({
     where: { challengeId: c.id, round: c.round, status: { in: ["submitted", "won", "lost"] } },
     include: { feedback: true, receipts: { orderBy: { serverTime: "desc" }, take: 1 } },
@@ -227,8 +316,15 @@ export async function listBids(options: { db: Db; actor: Actor; challengeId: str
   return bidViews(db, bids, organiser);
 }
 
-async function bidViews(db: Db, bids: Prisma.BidGetPayload<{ include: { feedback: true; receipts: true } }>[], withFeedback: boolean): Promise<BidView[]> {
-  const users = await db.user.findMany({ where: { id: { in: bids.map((b) => b.leadUserId) } }, select: { id: true, name: true } });
+async function bidViews(
+  db: Db,
+  bids: Prisma.BidGetPayload<{ include: { feedback: true; receipts: true } }>[],
+  withFeedback: boolean,
+): Promise<BidView[]> {
+  const users = await db.user.findMany({
+    where: { id: { in: bids.map((b) => b.leadUserId) } },
+    select: { id: true, name: true },
+  });
   const orgs = await db.organisation.findMany({
     where: { id: { in: bids.map((b) => b.organisationId).filter((o): o is string => !!o) } },
     select: { id: true, name: true, type: true, country: true },
@@ -254,15 +350,25 @@ async function bidViews(db: Db, bids: Prisma.BidGetPayload<{ include: { feedback
 /** The enterprise workspace: its challenges by status, with bid counts once bids are open to it. */
 export async function enterpriseWorkspace(options: { db: Db; actor: Actor; organisationId: string; now?: Date }) {
   const { db, actor, organisationId } = options;
-  if (!isSeeker(actor, { organisationId })) throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
+  if (!isSeeker(actor, { organisationId }))
+    throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
   const now = options.now ?? new Date();
   const rows = await db.challenge.findMany({ where: { organisationId }, orderBy: { updatedAt: "desc" } });
   const items = await cards(db, rows, actor);
-  const counts = await db.bid.groupBy({ by: ["challengeId"], where: { challengeId: { in: rows.map((r) => r.id) }, status: { in: ["submitted", "won", "lost"] } }, _count: true });
+  const counts = await db.bid.groupBy({
+    by: ["challengeId"],
+    where: { challengeId: { in: rows.map((r) => r.id) }, status: { in: ["submitted", "won", "lost"] } },
+    _count: true,
+  });
   return items.map((card, i) => {
     const c = rows[i]!;
     const open = now >= c.bidDeadline && !SEALED.includes(c.status);
-    return { ...card, round: c.round, statusReason: c.statusReason, bids: open ? (counts.find((x) => x.challengeId === c.id)?._count ?? 0) : null };
+    return {
+      ...card,
+      round: c.round,
+      statusReason: c.statusReason,
+      bids: open ? (counts.find((x) => x.challengeId === c.id)?._count ?? 0) : null,
+    };
   });
 }
 
@@ -279,13 +385,26 @@ export async function solverWorkspace(options: { db: Db; actor: Actor }) {
     status: b.status,
     price: b.price,
     submittedAt: b.submittedAt,
-    challenge: { id: b.challenge.id, title: b.challenge.title, status: b.challenge.status, bidDeadline: b.challenge.bidDeadline },
-    receipts: b.receipts.map((r) => ({ receiptId: r.id, commitment: r.commitment, serverTime: r.serverTime, nonce: r.nonce })),
+    challenge: {
+      id: b.challenge.id,
+      title: b.challenge.title,
+      status: b.challenge.status,
+      bidDeadline: b.challenge.bidDeadline,
+    },
+    receipts: b.receipts.map((r) => ({
+      receiptId: r.id,
+      commitment: r.commitment,
+      serverTime: r.serverTime,
+      nonce: r.nonce,
+    })),
     // Feedback reaches the bidder with the result (when the 公示 ends and bids are decided).
     feedback: b.status === "lost" && b.feedback ? { categories: b.feedback.categories, text: b.feedback.text } : null,
   }));
   const won = bids.filter((b) => b.status === "won");
-  const milestones = await db.challengeMilestone.findMany({ where: { challengeId: { in: won.map((b) => b.challengeId) } }, orderBy: [{ challengeId: "asc" }, { index: "asc" }] });
+  const milestones = await db.challengeMilestone.findMany({
+    where: { challengeId: { in: won.map((b) => b.challengeId) } },
+    orderBy: [{ challengeId: "asc" }, { index: "asc" }],
+  });
   return {
     bids: myBids,
     milestones: milestones.map((m) => ({
@@ -310,7 +429,10 @@ export async function reviewerWorkspace(options: { db: Db; actor: Actor }) {
   for (const r of rows) {
     const c = r.challenge;
     const bids = await db.bid.count({ where: { challengeId: c.id, round: c.round, status: "submitted" } });
-    const scored = await db.bidScore.groupBy({ by: ["bidId"], where: { reviewerId: actor.userId, bid: { challengeId: c.id, round: c.round } } });
+    const scored = await db.bidScore.groupBy({
+      by: ["bidId"],
+      where: { reviewerId: actor.userId, bid: { challengeId: c.id, round: c.round } },
+    });
     const recused = (await recusals(db, c)).get(actor.userId) ?? null;
     out.push({ challengeId: c.id, title: c.title, status: c.status, bids, scored: scored.length, recused });
   }
@@ -325,7 +447,8 @@ export async function zoneQueue(options: { db: Db; actor: Actor; zoneId?: string
     throw new AppError("forbidden", "errors.forbidden", { params: { permission: "approve:challenge:zone" } });
   }
   const now = options.now ?? new Date();
-  const inZone = (status: ChallengeStatus) => db.challenge.findMany({ where: { zoneId: { in: zoneIds }, status }, orderBy: { updatedAt: "asc" } });
+  const inZone = (status: ChallengeStatus) =>
+    db.challenge.findMany({ where: { zoneId: { in: zoneIds }, status }, orderBy: { updatedAt: "asc" } });
   const [approvals, withdrawals, proposals, notices, disputed] = await Promise.all([
     inZone("submitted"),
     inZone("withdrawal_requested"),
@@ -337,15 +460,30 @@ export async function zoneQueue(options: { db: Db; actor: Actor; zoneId?: string
     where: { challengeId: { in: notices.map((n) => n.id) }, answeredAt: null },
     orderBy: { createdAt: "asc" },
   });
-  const disputes = await db.challengeDispute.findMany({ where: { challengeId: { in: disputed.map((d) => d.id) }, outcome: null } });
-  const brief = (c: Challenge) => ({ id: c.id, title: c.title, status: c.status, bounty: c.bounty, statusReason: c.statusReason, updatedAt: c.updatedAt });
+  const disputes = await db.challengeDispute.findMany({
+    where: { challengeId: { in: disputed.map((d) => d.id) }, outcome: null },
+  });
+  const brief = (c: Challenge) => ({
+    id: c.id,
+    title: c.title,
+    status: c.status,
+    bounty: c.bounty,
+    statusReason: c.statusReason,
+    updatedAt: c.updatedAt,
+  });
   return {
     approvals: approvals.map(brief),
     withdrawals: withdrawals.map(brief),
     proposals: proposals.map(brief),
     objections: objections.map((o) => ({ id: o.id, challengeId: o.challengeId, body: o.body, createdAt: o.createdAt })),
     noticesDue: notices.filter((n) => n.publicNoticeEndsAt && n.publicNoticeEndsAt <= now).map(brief),
-    disputes: disputes.map((d) => ({ id: d.id, challengeId: d.challengeId, milestoneIndex: d.milestoneIndex, reason: d.reason, createdAt: d.createdAt })),
+    disputes: disputes.map((d) => ({
+      id: d.id,
+      challengeId: d.challengeId,
+      milestoneIndex: d.milestoneIndex,
+      reason: d.reason,
+      createdAt: d.createdAt,
+    })),
   };
 }
 
@@ -358,8 +496,12 @@ export async function challengeStatistics(options: { db: Db; actor: Actor; chall
   const { db, actor } = options;
   const c = await db.challenge.findUnique({ where: { id: options.challengeId } });
   if (!c) throw new AppError("not_found", CHALLENGE_ERRORS.notFound);
-  if (!isSeeker(actor, c) && !isZoneOfficer(actor, c)) throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
-  const bids = await db.bid.findMany({ where: { challengeId: c.id, round: c.round }, select: { leadUserId: true, organisationId: true, submittedAt: true, status: true } });
+  if (!isSeeker(actor, c) && !isZoneOfficer(actor, c))
+    throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
+  const bids = await db.bid.findMany({
+    where: { challengeId: c.id, round: c.round },
+    select: { leadUserId: true, organisationId: true, submittedAt: true, status: true },
+  });
   const orgs = await db.organisation.findMany({
     where: { id: { in: bids.map((b) => b.organisationId).filter((o): o is string => !!o) } },
     select: { id: true, type: true, country: true },

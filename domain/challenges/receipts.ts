@@ -23,7 +23,9 @@ export interface BidContent {
   credentials: string;
 }
 
-export function bidContent(bid: Pick<Bid, "approach" | "price" | "members" | "teamOrganisations" | "schedule" | "credentials">): BidContent {
+export function bidContent(
+  bid: Pick<Bid, "approach" | "price" | "members" | "teamOrganisations" | "schedule" | "credentials">,
+): BidContent {
   return {
     approach: bid.approach,
     price: bid.price.toString(),
@@ -42,7 +44,13 @@ export interface BidReceiptData {
   nonce: string;
 }
 
-export function computeCommitment(input: { bidId: string; challengeId: string; content: BidContent; serverTime: Date; nonce: string }): string {
+export function computeCommitment(input: {
+  bidId: string;
+  challengeId: string;
+  content: BidContent;
+  serverTime: Date;
+  nonce: string;
+}): string {
   const text = canonicalJson({
     v: RECEIPT_VERSION,
     bidId: input.bidId,

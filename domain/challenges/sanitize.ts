@@ -5,9 +5,40 @@
  * style, iframe, object, template, textarea and noscript. Text is escaped; unbalanced tags are
  * closed or ignored, so the output is always well-formed.
  */
-const ALLOWED = new Set(["p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote", "pre", "code", "sub", "sup"]);
+const ALLOWED = new Set([
+  "p",
+  "br",
+  "strong",
+  "b",
+  "em",
+  "i",
+  "u",
+  "ul",
+  "ol",
+  "li",
+  "h3",
+  "h4",
+  "blockquote",
+  "pre",
+  "code",
+  "sub",
+  "sup",
+]);
 const VOID = new Set(["br"]);
-const DROP_CONTENT = new Set(["script", "style", "iframe", "object", "embed", "template", "textarea", "noscript", "svg", "math", "title", "head"]);
+const DROP_CONTENT = new Set([
+  "script",
+  "style",
+  "iframe",
+  "object",
+  "embed",
+  "template",
+  "textarea",
+  "noscript",
+  "svg",
+  "math",
+  "title",
+  "head",
+]);
 
 const TOKEN = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 const ENTITY = /^&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});/;

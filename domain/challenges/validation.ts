@@ -18,7 +18,10 @@ export const milestoneInput = z.object({
 export const challengeInput = z.object({
   title: text(4, 200),
   problemStatement: z.string().max(50_000),
-  indicators: z.array(z.object({ name: text(1, 200), target: text(1, 200), unit: text(0, 40).optional() })).min(1).max(30),
+  indicators: z
+    .array(z.object({ name: text(1, 200), target: text(1, 200), unit: text(0, 40).optional() }))
+    .min(1)
+    .max(30),
   industry: z.enum(INDUSTRIES),
   fieldTags: z.array(text(1, 30)).max(10).default([]),
   milestones: z.array(milestoneInput).min(1).max(20),
@@ -47,9 +50,14 @@ function fieldErrors(error: z.ZodError, prefix: string): Record<string, string> 
   return out;
 }
 
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix = "errors.challenge.field"): z.output<T> {
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  prefix = "errors.challenge.field",
+): z.output<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, { fieldErrors: fieldErrors(result.error, prefix) });
+  if (!result.success)
+    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, { fieldErrors: fieldErrors(result.error, prefix) });
   return result.data;
 }
 
@@ -61,10 +69,14 @@ export function parseChallenge(value: unknown): ParsedChallenge & { bounty: bigi
   const parsed = parseOrThrow(challengeInput, value);
   const problemStatement = sanitizeRichText(parsed.problemStatement);
   if (!richTextToPlain(problemStatement)) {
-    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, { fieldErrors: { problemStatement: "errors.challenge.field.problemStatement" } });
+    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, {
+      fieldErrors: { problemStatement: "errors.challenge.field.problemStatement" },
+    });
   }
   if (!parsed.domesticAllowed && !parsed.internationalAllowed) {
-    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, { fieldErrors: { domesticAllowed: "errors.challenge.field.solverOrigin" } });
+    throw new AppError("bad_request", CHALLENGE_ERRORS.invalid, {
+      fieldErrors: { domesticAllowed: "errors.challenge.field.solverOrigin" },
+    });
   }
   parsed.milestones.forEach((m, i) => {
     if (m.dueDate <= parsed.bidDeadline) {
@@ -80,9 +92,14 @@ export function parseChallenge(value: unknown): ParsedChallenge & { bounty: bigi
 export const bidInput = z.object({
   approach: text(20, 50_000),
   price: fen,
-  members: z.array(z.object({ name: text(1, 100), role: text(1, 100), organisation: text(0, 200).optional() })).max(50).default([]),
+  members: z
+    .array(z.object({ name: text(1, 100), role: text(1, 100), organisation: text(0, 200).optional() }))
+    .max(50)
+    .default([]),
   teamOrganisations: z.array(text(1, 200)).max(20).default([]),
-  schedule: z.array(z.object({ milestoneIndex: z.number().int().min(1), days: z.number().int().min(1).max(3650) })).min(1),
+  schedule: z
+    .array(z.object({ milestoneIndex: z.number().int().min(1), days: z.number().int().min(1).max(3650) }))
+    .min(1),
   credentials: text(0, 20_000).default(""),
 });
 export type BidInput = z.input<typeof bidInput>;
@@ -97,7 +114,9 @@ export const feedbackInput = z.object({
 export function requireReason(reason: unknown): string {
   const value = typeof reason === "string" ? reason.trim() : "";
   if (value.length < 2 || value.length > 2000) {
-    throw new AppError("bad_request", CHALLENGE_ERRORS.reasonRequired, { fieldErrors: { reason: CHALLENGE_ERRORS.reasonRequired } });
+    throw new AppError("bad_request", CHALLENGE_ERRORS.reasonRequired, {
+      fieldErrors: { reason: CHALLENGE_ERRORS.reasonRequired },
+    });
   }
   return value;
 }

@@ -44,7 +44,9 @@ export interface TransitionDef<S extends string, E, I = unknown> {
    * What the transition does after the status changed (ledger, outbox, other rows), in the same
    * transaction. What it returns is added to the audit event (e.g. a ledger transaction id).
    */
-  effect?: (ctx: TransitionContext<S, E, I> & { to: S }) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+  effect?: (
+    ctx: TransitionContext<S, E, I> & { to: S },
+  ) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
   /** Extra facts for the audit event (reasons, amounts). */
   audit?: (ctx: TransitionContext<S, E, I> & { to: S }) => Record<string, unknown>;
 }
@@ -65,13 +67,17 @@ export interface ProcessDef<S extends string, E extends { id: string; status: S 
   zoneOf: (entity: E) => string | null;
 }
 
-export function defineProcess<S extends string, E extends { id: string; status: S }>(def: ProcessDef<S, E>): ProcessDef<S, E> {
+export function defineProcess<S extends string, E extends { id: string; status: S }>(
+  def: ProcessDef<S, E>,
+): ProcessDef<S, E> {
   for (const [name, t] of Object.entries(def.transitions)) {
     for (const s of t.from) {
       if (!def.states.includes(s)) throw new Error(`process ${def.name}: transition ${name} leaves unknown state ${s}`);
-      if (def.terminal.includes(s)) throw new Error(`process ${def.name}: transition ${name} leaves terminal state ${s}`);
+      if (def.terminal.includes(s))
+        throw new Error(`process ${def.name}: transition ${name} leaves terminal state ${s}`);
     }
-    if (typeof t.to === "string" && !def.states.includes(t.to)) throw new Error(`process ${def.name}: transition ${name} enters unknown state ${t.to}`);
+    if (typeof t.to === "string" && !def.states.includes(t.to))
+      throw new Error(`process ${def.name}: transition ${name} enters unknown state ${t.to}`);
   }
   return def;
 }
@@ -83,7 +89,10 @@ export const PROCESS_ERRORS = {
 } as const;
 
 /** The transitions that may leave `status`, for menus and the docs. */
-export function transitionsFrom<S extends string, E extends { id: string; status: S }>(process: ProcessDef<S, E>, status: S): string[] {
+export function transitionsFrom<S extends string, E extends { id: string; status: S }>(
+  process: ProcessDef<S, E>,
+  status: S,
+): string[] {
   return Object.entries(process.transitions)
     .filter(([, t]) => t.from.includes(status))
     .map(([name]) => name);
@@ -111,7 +120,10 @@ export async function runTransition<S extends string, E extends { id: string; st
 ): Promise<S> {
   const { tx, entity, transition, actor, now } = options;
   const def = process.transitions[transition] as TransitionDef<S, E, I> | undefined;
-  if (!def) throw new AppError("bad_request", PROCESS_ERRORS.unknownTransition, { params: { process: process.name, transition } });
+  if (!def)
+    throw new AppError("bad_request", PROCESS_ERRORS.unknownTransition, {
+      params: { process: process.name, transition },
+    });
   const from = entity.status;
   const ctx: TransitionContext<S, E, I> = { tx, entity, from, actor, now, input: options.input as I };
   if (!def.from.includes(from)) {
@@ -147,7 +159,13 @@ export async function runTransition<S extends string, E extends { id: string; st
   return to;
 }
 
-async function setStatus<S extends string, E extends { id: string; status: S }>(tx: Tx, process: ProcessDef<S, E>, id: string, from: S, to: S): Promise<void> {
+async function setStatus<S extends string, E extends { id: string; status: S }>(
+  tx: Tx,
+  process: ProcessDef<S, E>,
+  id: string,
+  from: S,
+  to: S,
+): Promise<void> {
   await tx.$executeRawUnsafe(`SELECT set_config('jiebang.process', 'on', true)`);
   const changed = await tx.$executeRawUnsafe(
     `UPDATE "${process.table}" SET "status" = $1::"${process.enumType}" WHERE "id" = $2 AND "status" = $3::"${process.enumType}"`,
@@ -156,5 +174,6 @@ async function setStatus<S extends string, E extends { id: string; status: S }>(
     from,
   );
   await tx.$executeRawUnsafe(`SELECT set_config('jiebang.process', '', true)`);
-  if (changed !== 1) throw new AppError("conflict", PROCESS_ERRORS.concurrentChange, { params: { process: process.name } });
+  if (changed !== 1)
+    throw new AppError("conflict", PROCESS_ERRORS.concurrentChange, { params: { process: process.name } });
 }

@@ -32,7 +32,8 @@ import { fileObjection } from "#domain/challenges/notice.ts";
 import { inviteReviewer, scoreBid, writeFeedback } from "#domain/challenges/review.ts";
 import type { BidInput, ChallengeInput } from "#domain/challenges/validation.ts";
 import { deposit } from "#domain/ledger/deposits.ts";
-import { actorOf, createOrganisation, createUser, createZone } from "./factories.ts";
+import { hashPassword } from "#domain/identity/passwords.ts";
+import { actorOf, createOrganisation, createUser, createZone, DEFAULT_PASSWORD } from "./factories.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -58,31 +59,62 @@ export interface ChallengeWorld {
   finance: Actor;
 }
 
-/** Quick users: seeding and tests never log them in with a password. */
+/** Quick users for tests, which never log them in (seedChallenges hashes the demo password instead). */
 const FAST_HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2VlZHNlZWRzZWVk$Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1oYXNo";
 
-export async function createChallengeWorld(options: { db: Db; zoneId?: string; passwordHash?: string }): Promise<ChallengeWorld> {
+export async function createChallengeWorld(options: {
+  db: Db;
+  zoneId?: string;
+  passwordHash?: string;
+}): Promise<ChallengeWorld> {
   const { db } = options;
   const passwordHash = options.passwordHash ?? FAST_HASH;
   const zoneId = options.zoneId ?? (await createZone({ db })).id;
   const enterprise = await createOrganisation({ db, type: "enterprise", zoneId });
-  const admin = (await db.organisation.findFirst({ where: { zoneId, type: "zone_administration" } })) ?? (await createOrganisation({ db, type: "zone_administration", zoneId }));
+  const admin =
+    (await db.organisation.findFirst({ where: { zoneId, type: "zone_administration" } })) ??
+    (await createOrganisation({ db, type: "zone_administration", zoneId }));
   const uniA = await createOrganisation({ db, type: "university", zoneId });
   const instB = await createOrganisation({ db, type: "research_institute" });
   const otherAdmin = await createOrganisation({ db, type: "zone_administration" });
-  const user = async (o: Parameters<typeof createUser>[0]) => actorOf({ db, userId: (await createUser({ ...o, passwordHash })).id });
+  const user = async (o: Parameters<typeof createUser>[0]) =>
+    actorOf({ db, userId: (await createUser({ ...o, passwordHash })).id });
   const seeker = await user({ db, memberships: [{ organisationId: enterprise.id, role: "owner" }] });
   const seekerMember = await user({ db, memberships: [{ organisationId: enterprise.id, role: "member" }] });
   const officer = await user({ db, memberships: [{ organisationId: admin.id, role: "member" }] });
-  const solverA = { ...(await user({ db, roles: ["researcher"], memberships: [{ organisationId: uniA.id, role: "member" }] })), organisationId: uniA.id };
-  const solverB = { ...(await user({ db, roles: ["researcher"], memberships: [{ organisationId: instB.id, role: "member" }] })), organisationId: instB.id };
+  const solverA = {
+    ...(await user({ db, roles: ["researcher"], memberships: [{ organisationId: uniA.id, role: "member" }] })),
+    organisationId: uniA.id,
+  };
+  const solverB = {
+    ...(await user({ db, roles: ["researcher"], memberships: [{ organisationId: instB.id, role: "member" }] })),
+    organisationId: instB.id,
+  };
   const individual = await user({ db, roles: ["researcher"] });
   const experts = [await user({ db, roles: ["expert"] }), await user({ db, roles: ["expert"] })];
-  const conflictedExpert = await user({ db, roles: ["expert"], memberships: [{ organisationId: instB.id, role: "member" }] });
+  const conflictedExpert = await user({
+    db,
+    roles: ["expert"],
+    memberships: [{ organisationId: instB.id, role: "member" }],
+  });
   const stranger = await user({ db });
   const otherOfficer = await user({ db, memberships: [{ organisationId: otherAdmin.id, role: "member" }] });
   const finance = await user({ db, roles: ["finance"] });
-  return { zoneId, enterprise, seeker, seekerMember, officer, solverA, solverB, individual, experts, conflictedExpert, stranger, otherOfficer, finance };
+  return {
+    zoneId,
+    enterprise,
+    seeker,
+    seekerMember,
+    officer,
+    solverA,
+    solverB,
+    individual,
+    experts,
+    conflictedExpert,
+    stranger,
+    otherOfficer,
+    finance,
+  };
 }
 
 const TITLES = [
@@ -112,8 +144,20 @@ export function challengeInput(options: { now: Date; overrides?: Partial<Challen
     industry: "new_materials",
     fieldTags: ["锂电池", "正极材料"],
     milestones: [
-      { name: "小试验证", deliverable: "小试样品及检测报告", acceptanceCriteria: "第三方检测达到指标 1", amount: 60_000_000n, dueDate: new Date(deadline.getTime() + 90 * DAY) },
-      { name: "中试放大", deliverable: "中试线工艺包", acceptanceCriteria: "连续三批次达到全部指标", amount: 40_000_000n, dueDate: new Date(deadline.getTime() + 180 * DAY) },
+      {
+        name: "小试验证",
+        deliverable: "小试样品及检测报告",
+        acceptanceCriteria: "第三方检测达到指标 1",
+        amount: 60_000_000n,
+        dueDate: new Date(deadline.getTime() + 90 * DAY),
+      },
+      {
+        name: "中试放大",
+        deliverable: "中试线工艺包",
+        acceptanceCriteria: "连续三批次达到全部指标",
+        amount: 40_000_000n,
+        dueDate: new Date(deadline.getTime() + 180 * DAY),
+      },
     ],
     bidDeadline: deadline,
     ipTerms: "exclusive_licence",
@@ -166,14 +210,37 @@ export async function createChallengeInState(options: {
   input?: Partial<ChallengeInput>;
 }): Promise<DrivenChallenge> {
   const { db, world, state } = options;
-  const AFTER_DEADLINE: ChallengeStatus[] = ["bidding_closed", "under_review", "winner_proposed", "public_notice", "contracting", "contracted", "in_progress", "disputed", "accepted", "closed", "failed", "cancelled"];
+  const AFTER_DEADLINE: ChallengeStatus[] = [
+    "bidding_closed",
+    "under_review",
+    "winner_proposed",
+    "public_notice",
+    "contracting",
+    "contracted",
+    "in_progress",
+    "disputed",
+    "accepted",
+    "closed",
+    "failed",
+    "cancelled",
+  ];
   let now = options.start ?? (AFTER_DEADLINE.includes(state) ? new Date(Date.now() - 200 * DAY) : new Date());
   const tick = (ms: number) => (now = new Date(now.getTime() + ms));
   const seeker = world.seeker;
   const officer = world.officer;
-  const { challengeId } = await createChallenge({ db, actor: seeker, organisationId: world.enterprise.id, input: challengeInput({ now, overrides: options.input }), now });
+  const { challengeId } = await createChallenge({
+    db,
+    actor: seeker,
+    organisationId: world.enterprise.id,
+    input: challengeInput({ now, overrides: options.input }),
+    now,
+  });
   const id = { db, challengeId };
-  const done = async (bids: DrivenChallenge["bids"] = {}) => ({ challenge: await db.challenge.findUniqueOrThrow({ where: { id: challengeId } }), bids, now });
+  const done = async (bids: DrivenChallenge["bids"] = {}) => ({
+    challenge: await db.challenge.findUniqueOrThrow({ where: { id: challengeId } }),
+    bids,
+    now,
+  });
   if (state === "draft") return done();
   if (state === "withdrawn") {
     await withdrawChallenge({ ...id, actor: seeker, reason: "需求调整，暂缓发布", now });
@@ -199,8 +266,25 @@ export async function createChallengeInState(options: {
     await closeBidding({ ...id, actor: { system: "seed" }, now });
     return done();
   }
-  const a = await submitBid({ db, actor: world.solverA, challengeId, organisationId: world.solverA.organisationId, input: bidInputFor({ price: 95_000_000n }), now: tick(DAY) });
-  const b = await submitBid({ db, actor: world.solverB, challengeId, organisationId: world.solverB.organisationId, input: bidInputFor({ price: 80_000_000n, approach: "基于固相法与喷雾干燥联用的低成本合成路线，配套在线检测以保障一致性。" }), now: tick(DAY) });
+  const a = await submitBid({
+    db,
+    actor: world.solverA,
+    challengeId,
+    organisationId: world.solverA.organisationId,
+    input: bidInputFor({ price: 95_000_000n }),
+    now: tick(DAY),
+  });
+  const b = await submitBid({
+    db,
+    actor: world.solverB,
+    challengeId,
+    organisationId: world.solverB.organisationId,
+    input: bidInputFor({
+      price: 80_000_000n,
+      approach: "基于固相法与喷雾干燥联用的低成本合成路线，配套在线检测以保障一致性。",
+    }),
+    now: tick(DAY),
+  });
   const bids = { a: a.bidId, b: b.bidId };
   if (state === "withdrawal_requested") {
     await requestWithdrawal({ ...id, actor: seeker, reason: "公司战略调整，项目暂停", now: tick(3600_000) });
@@ -209,42 +293,90 @@ export async function createChallengeInState(options: {
   now = new Date(challenge.bidDeadline.getTime() + 60_000);
   await closeBidding({ ...id, actor: { system: "seed" }, now });
   if (state === "bidding_closed") return done(bids);
-  for (const expert of [...world.experts, world.conflictedExpert]) await inviteReviewer({ ...id, actor: seeker, userId: expert.userId });
+  for (const expert of [...world.experts, world.conflictedExpert])
+    await inviteReviewer({ ...id, actor: seeker, userId: expert.userId });
   await startReview({ ...id, actor: seeker, now: tick(3600_000) });
   const criteria = await db.reviewCriterion.findMany({ where: { challengeId }, orderBy: { position: "asc" } });
   const score = (bidId: string, expert: Actor, base: number) =>
-    scoreBid({ db, actor: expert, bidId, scores: criteria.map((c, i) => ({ criterionId: c.id, score: Math.min(100, base + i * 2) })) });
+    scoreBid({
+      db,
+      actor: expert,
+      bidId,
+      scores: criteria.map((c, i) => ({ criterionId: c.id, score: Math.min(100, base + i * 2) })),
+    });
   await score(a.bidId, world.experts[0]!, 86);
   await score(b.bidId, world.experts[0]!, 72);
   await score(a.bidId, world.experts[1]!, 80);
   await score(b.bidId, world.experts[1]!, 75);
   if (state === "under_review") return done(bids);
-  await writeFeedback({ db, actor: seeker, bidId: b.bidId, categories: ["too_early_stage", "team_capacity"], text: "技术路线可行，但中试放大经验不足，团队工程化能力有待加强。" });
+  await writeFeedback({
+    db,
+    actor: seeker,
+    bidId: b.bidId,
+    categories: ["too_early_stage", "team_capacity"],
+    text: "技术路线可行，但中试放大经验不足，团队工程化能力有待加强。",
+  });
   await proposeWinner({ ...id, actor: seeker, bidId: a.bidId, now: tick(3600_000) });
   if (state === "winner_proposed") return done(bids);
   await startPublicNotice({ ...id, actor: officer, now: tick(3600_000) });
   if (state === "public_notice") {
-    await fileObjection({ db, actor: world.stranger, challengeId, body: "请公开中标团队的既往业绩证明。", now: tick(3600_000) });
+    await fileObjection({
+      db,
+      actor: world.stranger,
+      challengeId,
+      body: "请公开中标团队的既往业绩证明。",
+      now: tick(3600_000),
+    });
     return done(bids);
   }
-  const { publicNoticeEndsAt } = await db.challenge.findUniqueOrThrow({ where: { id: challengeId }, select: { publicNoticeEndsAt: true } });
+  const { publicNoticeEndsAt } = await db.challenge.findUniqueOrThrow({
+    where: { id: challengeId },
+    select: { publicNoticeEndsAt: true },
+  });
   now = new Date(publicNoticeEndsAt!.getTime() + 60_000);
   await endPublicNotice({ ...id, actor: { system: "seed" }, now });
   if (state === "contracting") return done(bids);
-  await deposit({ db, actorId: world.finance.userId, orgId: world.enterprise.id, amount: 100_000_000n, bankReference: `SEED-${challengeId}` });
+  await deposit({
+    db,
+    actorId: world.finance.userId,
+    orgId: world.enterprise.id,
+    amount: 100_000_000n,
+    bankReference: `SEED-${challengeId}`,
+  });
   const terms = "双方按榜单约定的里程碑、验收标准与独占许可条款签约。";
   await confirmContract({ ...id, actor: world.solverA, terms, now: tick(3600_000) });
   await confirmContract({ ...id, actor: seeker, terms, now: tick(3600_000) });
   if (state === "contracted") return done(bids);
   await startWork({ ...id, actor: world.solverA, now: tick(3600_000) });
   if (state === "in_progress") return done(bids);
-  await deliverMilestone({ db, actor: world.solverA, challengeId, index: 1, note: "小试样品及第三方检测报告已提交。", now: tick(30 * DAY) });
+  await deliverMilestone({
+    db,
+    actor: world.solverA,
+    challengeId,
+    index: 1,
+    note: "小试样品及第三方检测报告已提交。",
+    now: tick(30 * DAY),
+  });
   if (state === "disputed") {
-    await raiseDispute({ db, actor: world.solverA, challengeId, index: 1, reason: "企业逾期未验收，请管委会协调。", now: tick(20 * DAY) });
+    await raiseDispute({
+      db,
+      actor: world.solverA,
+      challengeId,
+      index: 1,
+      reason: "企业逾期未验收，请管委会协调。",
+      now: tick(20 * DAY),
+    });
     return done(bids);
   }
   await acceptMilestone({ db, actor: seeker, challengeId, index: 1, now: tick(3 * DAY) });
-  await deliverMilestone({ db, actor: world.solverA, challengeId, index: 2, note: "中试工艺包已交付。", now: tick(60 * DAY) });
+  await deliverMilestone({
+    db,
+    actor: world.solverA,
+    challengeId,
+    index: 2,
+    note: "中试工艺包已交付。",
+    now: tick(60 * DAY),
+  });
   await acceptMilestone({ db, actor: seeker, challengeId, index: 2, now: tick(3 * DAY) });
   if (state === "accepted") return done(bids);
   await closeChallenge({ ...id, actor: seeker, now: tick(DAY) });
@@ -255,8 +387,14 @@ export async function createChallengeInState(options: {
  * For the demo seed: one challenge in every state of the process, in one zone (a new one unless
  * given), so a new user sees the whole of 揭榜挂帅. Returns the world's actors and the challenges.
  */
-export async function seedChallenges(options: { db: Db; zoneId?: string; passwordHash?: string }): Promise<{ world: ChallengeWorld; challenges: Record<ChallengeStatus, DrivenChallenge> }> {
-  const world = await createChallengeWorld(options);
+export async function seedChallenges(options: {
+  db: Db;
+  zoneId?: string;
+  passwordHash?: string;
+}): Promise<{ world: ChallengeWorld; challenges: Record<ChallengeStatus, DrivenChallenge> }> {
+  // Demo users log in with the factories' DEFAULT_PASSWORD unless the caller passes a hash.
+  const passwordHash = options.passwordHash ?? (await hashPassword(DEFAULT_PASSWORD));
+  const world = await createChallengeWorld({ ...options, passwordHash });
   const challenges = {} as Record<ChallengeStatus, DrivenChallenge>;
   for (const state of SEEDED_STATES) {
     challenges[state] = await createChallengeInState({ db: options.db, world, state });

@@ -65,7 +65,11 @@ describe("Chinese working days in Asia/Shanghai", () => {
   });
 
   it("counts working days left", () => {
-    expect(workingDaysBetween({ from: new Date("2026-03-02T02:00:00Z"), to: new Date("2026-03-09T02:00:00Z") })).toBe(5);
-    expect(workingDaysBetween({ from: new Date("2026-03-09T02:00:00Z"), to: new Date("2026-03-02T02:00:00Z") })).toBe(0);
+    expect(workingDaysBetween({ from: new Date("2026-03-02T02:00:00Z"), to: new Date("2026-03-09T02:00:00Z") })).toBe(
+      5,
+    );
+    expect(workingDaysBetween({ from: new Date("2026-03-09T02:00:00Z"), to: new Date("2026-03-02T02:00:00Z") })).toBe(
+      0,
+    );
   });
 });

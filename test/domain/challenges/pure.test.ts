@@ -9,12 +9,16 @@ import { challengeInput } from "#tests/support/challenge-factories.ts";
 
 describe("sanitizeRichText", () => {
   it("keeps the allowed tags without attributes and escapes text", () => {
-    expect(sanitizeRichText('<p class="x" onclick="alert(1)">a &amp; b <b>粗</b></p>')).toBe("<p>a &amp; b <b>粗</b></p>");
+    expect(sanitizeRichText('<p class="x" onclick="alert(1)">a &amp; b <b>粗</b></p>')).toBe(
+      "<p>a &amp; b <b>粗</b></p>",
+    );
     expect(sanitizeRichText("1 < 2 & 3 > 2")).toBe("1 &lt; 2 &amp; 3 &gt; 2");
   });
 
   it("drops scripts, styles, links and event handlers entirely", () => {
-    const out = sanitizeRichText('<script>alert(1)</script><style>p{}</style><a href="javascript:alert(1)">链接</a><img src=x onerror=alert(1)><iframe src="//evil"></iframe>文本');
+    const out = sanitizeRichText(
+      '<script>alert(1)</script><style>p{}</style><a href="javascript:alert(1)">链接</a><img src=x onerror=alert(1)><iframe src="//evil"></iframe>文本',
+    );
     expect(out).toBe("链接文本");
     expect(out).not.toMatch(/script|href|onerror|iframe|<a/i);
   });
@@ -36,7 +40,9 @@ describe("sanitizeRichText", () => {
 describe("parseChallenge", () => {
   const now = new Date("2026-03-02T02:00:00Z");
   it("sums the milestones into the bounty and sanitizes the statement", () => {
-    const parsed = parseChallenge(challengeInput({ now, overrides: { problemStatement: "<p>问题<script>x</script></p>" } }));
+    const parsed = parseChallenge(
+      challengeInput({ now, overrides: { problemStatement: "<p>问题<script>x</script></p>" } }),
+    );
     expect(parsed.bounty).toBe(100_000_000n);
     expect(parsed.problemStatement).toBe("<p>问题</p>");
   });
@@ -70,7 +76,8 @@ describe("rankBids", () => {
     { id: "team", weight: 20 },
     { id: "price", weight: 10 },
   ];
-  const all = (bidId: string, reviewerId: string, score: number) => criteria.map((c) => ({ bidId, reviewerId, criterionId: c.id, score }));
+  const all = (bidId: string, reviewerId: string, score: number) =>
+    criteria.map((c) => ({ bidId, reviewerId, criterionId: c.id, score }));
 
   it("averages per criterion, weights, ranks and shows the spread between reviewers", () => {
     const ranked = rankBids({
@@ -83,7 +90,11 @@ describe("rankBids", () => {
       ["a", 1, 8000, 2000],
       ["b", 2, 7500, 0],
     ]);
-    expect(ranked[0]!.averages.find((a) => a.criterionId === "tech")).toEqual({ criterionId: "tech", average: 80, count: 2 });
+    expect(ranked[0]!.averages.find((a) => a.criterionId === "tech")).toEqual({
+      criterionId: "tech",
+      average: 80,
+      count: 2,
+    });
     expect(ranked[0]!.complete).toBe(true);
   });
 
@@ -99,7 +110,12 @@ describe("rankBids", () => {
   });
 
   it("gives equal totals the same rank", () => {
-    const ranked = rankBids({ bidIds: ["a", "b", "c"], criteria, scores: [...all("a", "r", 80), ...all("b", "r", 80), ...all("c", "r", 10)], recusedReviewerIds: new Set() });
+    const ranked = rankBids({
+      bidIds: ["a", "b", "c"],
+      criteria,
+      scores: [...all("a", "r", 80), ...all("b", "r", 80), ...all("c", "r", 10)],
+      recusedReviewerIds: new Set(),
+    });
     expect(ranked.map((r) => r.rank)).toEqual([1, 1, 3]);
   });
 });
@@ -112,7 +128,14 @@ describe("payout split and receipts", () => {
   });
 
   it("a receipt verifies against the disclosed bid and detects any change", () => {
-    const bid = { approach: "路线", price: 123n, members: [{ name: "甲", role: "负责人" }], teamOrganisations: ["云南大学"], schedule: [{ milestoneIndex: 1, days: 30 }], credentials: "" };
+    const bid = {
+      approach: "路线",
+      price: 123n,
+      members: [{ name: "甲", role: "负责人" }],
+      teamOrganisations: ["云南大学"],
+      schedule: [{ milestoneIndex: 1, days: 30 }],
+      credentials: "",
+    };
     const serverTime = new Date("2026-03-02T02:00:00.123Z");
     const receipt = { bidId: "b1", challengeId: "c1", serverTime, nonce: "00ff", commitment: "" };
     receipt.commitment = computeCommitment({ ...receipt, content: bidContent(bid) });
@@ -120,7 +143,12 @@ describe("payout split and receipts", () => {
     expect(verifyBidReceipt({ receipt, content: bidContent(bid) })).toBe(true);
     expect(verifyBidReceipt({ receipt, content: bidContent({ ...bid, price: 124n }) })).toBe(false);
     expect(verifyBidReceipt({ receipt, content: bidContent({ ...bid, approach: "路线 " }) })).toBe(false);
-    expect(verifyBidReceipt({ receipt: { ...receipt, serverTime: new Date(serverTime.getTime() + 1) }, content: bidContent(bid) })).toBe(false);
+    expect(
+      verifyBidReceipt({
+        receipt: { ...receipt, serverTime: new Date(serverTime.getTime() + 1) },
+        content: bidContent(bid),
+      }),
+    ).toBe(false);
     expect(verifyBidReceipt({ receipt: { ...receipt, nonce: "00fe" }, content: bidContent(bid) })).toBe(false);
     expect(verifyBidReceipt({ receipt: { ...receipt, commitment: "not-hex" }, content: bidContent(bid) })).toBe(false);
   });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#tests/support/db.ts";
-import { createChallengeInState, createChallengeWorld, seedChallenges, type ChallengeWorld } from "#tests/support/challenge-factories.ts";
+import {
+  createChallengeInState,
+  createChallengeWorld,
+  seedChallenges,
+  type ChallengeWorld,
+} from "#tests/support/challenge-factories.ts";
 import {
   challengeStatistics,
   enterpriseWorkspace,
@@ -42,22 +47,43 @@ describe("what the pages read", () => {
   it("the public list shows published public challenges only, with filters", async () => {
     const all = await listPublicChallenges({ db: db.prisma, pageSize: 100 });
     const statuses = new Set(all.items.map((c) => c.status));
-    for (const hidden of ["draft", "submitted", "returned", "approved", "withdrawal_requested", "withdrawn", "cancelled"]) expect(statuses.has(hidden as ChallengeStatus)).toBe(false);
-    for (const shown of ["published", "under_review", "public_notice", "in_progress", "closed", "failed"]) expect(statuses.has(shown as ChallengeStatus)).toBe(true);
+    for (const hidden of [
+      "draft",
+      "submitted",
+      "returned",
+      "approved",
+      "withdrawal_requested",
+      "withdrawn",
+      "cancelled",
+    ])
+      expect(statuses.has(hidden as ChallengeStatus)).toBe(false);
+    for (const shown of ["published", "under_review", "public_notice", "in_progress", "closed", "failed"])
+      expect(statuses.has(shown as ChallengeStatus)).toBe(true);
     expect(all.total).toBe(all.items.length);
-    expect((await listPublicChallenges({ db: db.prisma, filters: { status: "published" } })).items.map((c) => c.id)).toEqual([idOf("published")]);
+    expect(
+      (await listPublicChallenges({ db: db.prisma, filters: { status: "published" } })).items.map((c) => c.id),
+    ).toEqual([idOf("published")]);
     expect((await listPublicChallenges({ db: db.prisma, filters: { industry: "biomedicine" } })).total).toBe(0);
     expect((await listPublicChallenges({ db: db.prisma, filters: { zoneId: w.zoneId } })).total).toBe(all.total);
     expect((await listPublicChallenges({ db: db.prisma, filters: { minBounty: 100_000_001n } })).total).toBe(0);
-    expect((await listPublicChallenges({ db: db.prisma, filters: { minBounty: 100_000_000n, maxBounty: 100_000_000n } })).total).toBe(all.total);
+    expect(
+      (await listPublicChallenges({ db: db.prisma, filters: { minBounty: 100_000_000n, maxBounty: 100_000_000n } }))
+        .total,
+    ).toBe(all.total);
     const page = await listPublicChallenges({ db: db.prisma, page: 2, pageSize: 5 });
     expect(page.items).toHaveLength(5);
   });
 
   it("the detail shows the notice with objections, milestone progress and ledger amounts; drafts are private", async () => {
-    expect(await code(getChallengeDetail({ db: db.prisma, actor: null, challengeId: idOf("draft") }))).toBe("not_found");
-    expect(await code(getChallengeDetail({ db: db.prisma, actor: w.solverA, challengeId: idOf("submitted") }))).toBe("not_found");
-    expect((await getChallengeDetail({ db: db.prisma, actor: w.officer, challengeId: idOf("submitted") })).actions).toContain("approve");
+    expect(await code(getChallengeDetail({ db: db.prisma, actor: null, challengeId: idOf("draft") }))).toBe(
+      "not_found",
+    );
+    expect(await code(getChallengeDetail({ db: db.prisma, actor: w.solverA, challengeId: idOf("submitted") }))).toBe(
+      "not_found",
+    );
+    expect(
+      (await getChallengeDetail({ db: db.prisma, actor: w.officer, challengeId: idOf("submitted") })).actions,
+    ).toContain("approve");
     const notice = await getChallengeDetail({ db: db.prisma, actor: null, challengeId: idOf("public_notice") });
     expect(notice.notice?.winner?.organisationName).toBeTruthy();
     expect(notice.notice?.objections).toHaveLength(1);
@@ -80,7 +106,9 @@ describe("what the pages read", () => {
     expect(mine).toHaveLength(19);
     expect(mine.find((c) => c.id === idOf("withdrawal_requested"))!.bids).toBeNull(); // sealed before the deadline
     expect(mine.find((c) => c.id === idOf("under_review"))!.bids).toBe(2);
-    expect(await code(enterpriseWorkspace({ db: db.prisma, actor: w.solverA, organisationId: w.enterprise.id }))).toBe("forbidden");
+    expect(await code(enterpriseWorkspace({ db: db.prisma, actor: w.solverA, organisationId: w.enterprise.id }))).toBe(
+      "forbidden",
+    );
     const solver = await solverWorkspace({ db: db.prisma, actor: w.solverA });
     expect(solver.bids.length).toBeGreaterThan(10);
     expect(solver.bids.every((b) => b.receipts.length >= 1)).toBe(true);
@@ -90,9 +118,16 @@ describe("what the pages read", () => {
     expect(lost.status).toBe("lost");
     expect(lost.feedback?.categories).toEqual(["too_early_stage", "team_capacity"]);
     const review = await reviewerWorkspace({ db: db.prisma, actor: w.conflictedExpert });
-    expect(review.find((r) => r.challengeId === idOf("under_review"))).toMatchObject({ recused: "same_organisation", scored: 0 });
+    expect(review.find((r) => r.challengeId === idOf("under_review"))).toMatchObject({
+      recused: "same_organisation",
+      scored: 0,
+    });
     const expert = await reviewerWorkspace({ db: db.prisma, actor: w.experts[0]! });
-    expect(expert.find((r) => r.challengeId === idOf("under_review"))).toMatchObject({ recused: null, scored: 2, bids: 2 });
+    expect(expert.find((r) => r.challengeId === idOf("under_review"))).toMatchObject({
+      recused: null,
+      scored: 2,
+      bids: 2,
+    });
   });
 
   it("the zone queue lists approvals, withdrawal requests, proposals, objections and disputes", async () => {
@@ -123,7 +158,11 @@ describe("what the pages read", () => {
   it("another world in another zone keeps its challenges apart", async () => {
     const other = await createChallengeWorld({ db: db.prisma });
     const { challenge } = await createChallengeInState({ db: db.prisma, world: other, state: "submitted" });
-    expect((await zoneQueue({ db: db.prisma, actor: w.officer })).approvals.map((c) => c.id)).not.toContain(challenge.id);
-    expect((await zoneQueue({ db: db.prisma, actor: other.officer })).approvals.map((c) => c.id)).toEqual([challenge.id]);
+    expect((await zoneQueue({ db: db.prisma, actor: w.officer })).approvals.map((c) => c.id)).not.toContain(
+      challenge.id,
+    );
+    expect((await zoneQueue({ db: db.prisma, actor: other.officer })).approvals.map((c) => c.id)).toEqual([
+      challenge.id,
+    ]);
   });
 });
