@@ -49,6 +49,8 @@ interface AttributeIndex {
   exists: Bitset;
   /** By slot; NaN when the document has no single number here. */
   numbers: Float64Array;
+  /** Whether any document ever had a number here (else facet stats are skipped). */
+  hasNumbers: boolean;
   /** Slots whose value is an array with numbers in it. */
   numberLists: Map<number, number[]>;
 }
@@ -84,6 +86,7 @@ class EmbeddedIndex {
         exists: new Bitset(),
         numbers: new Float64Array(0),
         numberLists: new Map(),
+        hasNumbers: false,
       });
     }
   }
@@ -183,8 +186,10 @@ class EmbeddedIndex {
     const numbers = values.map(toNumber).filter((n): n is number => n !== undefined);
     if (Array.isArray(value)) {
       if (numbers.length > 0) index.numberLists.set(slot, numbers);
+      if (numbers.length > 0) index.hasNumbers = true;
     } else if (numbers.length === 1) {
       index.numbers[slot] = numbers[0]!;
+      index.hasNumbers = true;
     }
   }
 
@@ -231,10 +236,12 @@ class EmbeddedIndex {
         const result = new Uint32Array(size);
         const numbers = index.numbers;
         const n = Math.min(numbers.length, size << 5);
+        // Inclusive bounds on a typed column, no call per document; NaN (no number) fails both tests.
+        const low = node.minInclusive ? node.min : nextUp(node.min);
+        const high = node.maxInclusive ? node.max : nextDown(node.max);
         for (let slot = 0; slot < n; slot++) {
           const v = numbers[slot]!;
-          // NaN fails both comparisons.
-          if (inRange(node, v)) result[slot >>> 5]! |= 1 << (slot & 31);
+          if (v >= low && v <= high) result[slot >>> 5]! |= 1 << (slot & 31);
         }
         for (const [slot, list] of index.numberLists) {
           if (list.some((v) => inRange(node, v))) result[slot >>> 5]! |= 1 << (slot & 31);
@@ -279,6 +286,7 @@ class EmbeddedIndex {
       }
       counts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       facets[attribute] = Object.fromEntries(counts.slice(0, MAX_VALUES_PER_FACET));
+      if (!index.hasNumbers) continue;
 
       let min = Infinity;
       let max = -Infinity;
@@ -301,6 +309,20 @@ class EmbeddedIndex {
     }
     return { facets, facetStats };
   }
+}
+
+/** The smallest double above / below x: turns a strict bound into an inclusive one. */
+function nextUp(x: number): number {
+  if (x !== x || x === Infinity) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  const buffer = new Float64Array([x]);
+  const bits = new BigInt64Array(buffer.buffer);
+  bits[0] = x > 0 ? bits[0]! + 1n : bits[0]! - 1n;
+  return buffer[0]!;
+}
+
+function nextDown(x: number): number {
+  return -nextUp(-x);
 }
 
 /** Meilisearch's default `maxValuesPerFacet`. */

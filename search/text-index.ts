@@ -21,6 +21,9 @@ interface Term {
   id: number;
   name: string;
   fields: (Posting | undefined)[];
+  /** The document and field of the last posting added (see add). */
+  lastSlot: number;
+  lastField: number;
 }
 
 export interface TextMatches {
@@ -41,7 +44,9 @@ const FUZZY_WEIGHT = 0.45;
 const MAX_PREFIX_EXPANSIONS = 50;
 
 export class TextIndex {
+  /** For prefix and typo lookups; `byName` for exact ones (a Map is several times faster). */
   private readonly vocabulary = new SearchableMap<Term>();
+  private readonly byName = new Map<string, Term>();
   private readonly terms: Term[] = [];
   private readonly docTerms: (Int32Array | undefined)[] = [];
   private fieldLengths: Uint16Array[];
@@ -73,24 +78,31 @@ export class TextIndex {
         return grown;
       });
     }
-    const ids = new Set<number>();
+    const ids: number[] = [];
     for (let f = 0; f < this.fieldCount; f++) {
       const terms = fieldTerms[f] ?? [];
       this.fieldLengths[f]![slot] = Math.min(65535, terms.length);
       this.totalLength[f]! += terms.length;
-      const counts = new Map<string, number>();
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const [name, tf] of counts) {
-        let term = this.vocabulary.get(name);
+      for (const name of terms) {
+        let term = this.byName.get(name);
         if (!term) {
-          term = { id: this.terms.length, name, fields: [] };
+          term = { id: this.terms.length, name, fields: [], lastSlot: -1, lastField: -1 };
           this.terms.push(term);
+          this.byName.set(name, term);
           this.vocabulary.set(name, term);
         }
+        // Stamps on the term count repeats without a Map per field: the last posting is this one.
+        if (term.lastSlot === slot && term.lastField === f) {
+          const tfs = term.fields[f]!.tfs;
+          tfs[tfs.length - 1]!++;
+          continue;
+        }
+        if (term.lastSlot !== slot) ids.push(term.id);
+        term.lastSlot = slot;
+        term.lastField = f;
         const posting = (term.fields[f] ??= { slots: [], tfs: [] });
         posting.slots.push(slot);
-        posting.tfs.push(tf);
-        ids.add(term.id);
+        posting.tfs.push(1);
       }
     }
     this.docTerms[slot] = Int32Array.from(ids).sort();
@@ -203,7 +215,7 @@ export class TextIndex {
 
   private expand(name: string, prefix: boolean, typos: number): [Term, number][] {
     const found = new Map<Term, number>();
-    const exact = this.vocabulary.get(name);
+    const exact = this.byName.get(name);
     if (exact) found.set(exact, 1);
     if (prefix) {
       let n = 0;
