@@ -329,8 +329,8 @@ function nextDown(x: number): number {
 const MAX_VALUES_PER_FACET = 100;
 
 /**
- * The embedded engine: MiniSearch with jieba word splitting, plus bitset indexes for filters and
- * facets, in this process's memory. Real, not a mock, but one process's: it must be fed by that
+ * The embedded engine: jieba word splitting, a postings index with BM25+ (text-index.ts) and
+ * bitset indexes for filters and facets, in this process's memory. Real, not a mock, but one process's: it must be fed by that
  * process (DESIGN.md).
  */
 export function createEmbeddedSearchEngine(): SearchEngine {
@@ -438,7 +438,8 @@ export function createEmbeddedSearchEngine(): SearchEngine {
 
       const hits: SearchHit<D>[] = page.map(({ slot, terms }) => {
         const document = index.documents[slot]!;
-        const hit: SearchHit<D> = { document: document as D };
+        // A copy, as Meilisearch's would be: callers may not edit the index through a hit.
+        const hit: SearchHit<D> = { document: { ...document } as D };
         if (query.highlight?.length) {
           hit.highlight = Object.fromEntries(
             query.highlight.map((attribute) => [
