@@ -252,6 +252,9 @@ CREATE INDEX "Bid_challengeId_round_status_idx" ON "Bid"("challengeId", "round",
 CREATE INDEX "Bid_leadUserId_idx" ON "Bid"("leadUserId");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Bid_challengeId_round_leadUserId_key" ON "Bid"("challengeId", "round", "leadUserId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "BidReceipt_commitment_key" ON "BidReceipt"("commitment");
 
 -- CreateIndex
@@ -273,13 +276,37 @@ CREATE INDEX "PublicNoticeObjection_challengeId_idx" ON "PublicNoticeObjection"(
 CREATE INDEX "ChallengeDispute_challengeId_idx" ON "ChallengeDispute"("challengeId");
 
 -- AddForeignKey
+ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_zoneId_fkey" FOREIGN KEY ("zoneId") REFERENCES "Zone"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_winnerBidId_fkey" FOREIGN KEY ("winnerBidId") REFERENCES "Bid"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "ChallengeMilestone" ADD CONSTRAINT "ChallengeMilestone_challengeId_fkey" FOREIGN KEY ("challengeId") REFERENCES "Challenge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "ChallengeInvitee" ADD CONSTRAINT "ChallengeInvitee_challengeId_fkey" FOREIGN KEY ("challengeId") REFERENCES "Challenge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "ChallengeInvitee" ADD CONSTRAINT "ChallengeInvitee_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ChallengeInvitee" ADD CONSTRAINT "ChallengeInvitee_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "Bid" ADD CONSTRAINT "Bid_challengeId_fkey" FOREIGN KEY ("challengeId") REFERENCES "Challenge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Bid" ADD CONSTRAINT "Bid_leadUserId_fkey" FOREIGN KEY ("leadUserId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Bid" ADD CONSTRAINT "Bid_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "BidReceipt" ADD CONSTRAINT "BidReceipt_bidId_fkey" FOREIGN KEY ("bidId") REFERENCES "Bid"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -288,10 +315,16 @@ ALTER TABLE "BidReceipt" ADD CONSTRAINT "BidReceipt_bidId_fkey" FOREIGN KEY ("bi
 ALTER TABLE "ChallengeQuestion" ADD CONSTRAINT "ChallengeQuestion_challengeId_fkey" FOREIGN KEY ("challengeId") REFERENCES "Challenge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "ChallengeQuestion" ADD CONSTRAINT "ChallengeQuestion_askedById_fkey" FOREIGN KEY ("askedById") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "ReviewCriterion" ADD CONSTRAINT "ReviewCriterion_challengeId_fkey" FOREIGN KEY ("challengeId") REFERENCES "Challenge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "ChallengeReviewer" ADD CONSTRAINT "ChallengeReviewer_challengeId_fkey" FOREIGN KEY ("challengeId") REFERENCES "Challenge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ChallengeReviewer" ADD CONSTRAINT "ChallengeReviewer_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "BidScore" ADD CONSTRAINT "BidScore_bidId_fkey" FOREIGN KEY ("bidId") REFERENCES "Bid"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -306,25 +339,17 @@ ALTER TABLE "BidFeedback" ADD CONSTRAINT "BidFeedback_bidId_fkey" FOREIGN KEY ("
 ALTER TABLE "PublicNoticeObjection" ADD CONSTRAINT "PublicNoticeObjection_challengeId_fkey" FOREIGN KEY ("challengeId") REFERENCES "Challenge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "PublicNoticeObjection" ADD CONSTRAINT "PublicNoticeObjection_filedById_fkey" FOREIGN KEY ("filedById") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "ChallengeDispute" ADD CONSTRAINT "ChallengeDispute_challengeId_fkey" FOREIGN KEY ("challengeId") REFERENCES "Challenge"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ZoneChallengeSettings" ADD CONSTRAINT "ZoneChallengeSettings_zoneId_fkey" FOREIGN KEY ("zoneId") REFERENCES "Zone"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- ---------------------------------------------------------------------------------------------
 -- Hand-written: what the database enforces itself (docs/decisions/0008-challenge-process.md).
 -- ---------------------------------------------------------------------------------------------
-
--- References into the identity schema (plain ids in Prisma, so identity.prisma needs no back-relations).
-ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_zoneId_fkey" FOREIGN KEY ("zoneId") REFERENCES "Zone"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "Bid" ADD CONSTRAINT "Bid_leadUserId_fkey" FOREIGN KEY ("leadUserId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "Bid" ADD CONSTRAINT "Bid_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "ChallengeReviewer" ADD CONSTRAINT "ChallengeReviewer_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "ChallengeInvitee" ADD CONSTRAINT "ChallengeInvitee_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-ALTER TABLE "ChallengeInvitee" ADD CONSTRAINT "ChallengeInvitee_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-ALTER TABLE "ChallengeQuestion" ADD CONSTRAINT "ChallengeQuestion_askedById_fkey" FOREIGN KEY ("askedById") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "PublicNoticeObjection" ADD CONSTRAINT "PublicNoticeObjection_filedById_fkey" FOREIGN KEY ("filedById") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-ALTER TABLE "ZoneChallengeSettings" ADD CONSTRAINT "ZoneChallengeSettings_zoneId_fkey" FOREIGN KEY ("zoneId") REFERENCES "Zone"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_winnerBidId_fkey" FOREIGN KEY ("winnerBidId") REFERENCES "Bid"("id") ON DELETE RESTRICT ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED;
 
 -- Amounts and ranges.
 ALTER TABLE "Challenge" ADD CONSTRAINT "Challenge_bounty_positive" CHECK ("bounty" > 0);
@@ -339,8 +364,7 @@ ALTER TABLE "BidScore" ADD CONSTRAINT "BidScore_score_range" CHECK ("score" BETW
 ALTER TABLE "ChallengeDispute" ADD CONSTRAINT "ChallengeDispute_released_nonnegative" CHECK ("releasedAmount" IS NULL OR "releasedAmount" >= 0);
 ALTER TABLE "ZoneChallengeSettings" ADD CONSTRAINT "ZoneChallengeSettings_days_range" CHECK ("publicNoticeWorkingDays" BETWEEN 1 AND 30);
 
--- One bid per lead per round; one winning bid per challenge; one open dispute per challenge.
-CREATE UNIQUE INDEX "Bid_challengeId_round_leadUserId_key" ON "Bid"("challengeId", "round", "leadUserId");
+-- One winning bid per challenge; one open dispute per challenge; an invitee is a user or an organisation.
 CREATE UNIQUE INDEX "Bid_one_winner_per_challenge" ON "Bid"("challengeId") WHERE "status" = 'won';
 CREATE UNIQUE INDEX "ChallengeDispute_one_open_per_challenge" ON "ChallengeDispute"("challengeId") WHERE "outcome" IS NULL;
 CREATE UNIQUE INDEX "ChallengeInvitee_user_key" ON "ChallengeInvitee"("challengeId", "userId") WHERE "userId" IS NOT NULL;
