@@ -42,7 +42,7 @@ export type Env = z.infer<typeof envSchema>;
 export class EnvError extends Error {}
 
 /** Parses the environment or throws an EnvError whose message is one line naming the variable. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -57,7 +57,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 }
 
 /** For entry points: parse or print the one line and exit. */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   try {
     return parseEnv(source);
   } catch (error) {

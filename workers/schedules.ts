@@ -21,6 +21,8 @@ export const jobSchedules: JobSchedule[] = [
   { id: "ledger-reconcile-nightly", job: "ledger.reconcile", pattern: "30 2 * * *" },
   { id: "holds-expire-every-minute", job: "holds.expire", pattern: "* * * * *" },
   { id: "outbox-prune-daily", job: "outbox.prune", pattern: "15 3 * * *" },
+  { id: "challenge-close-due-every-minute", job: "challenge.closeDue", pattern: "* * * * *" },
+  { id: "challenge-notices-end-every-minute", job: "challenge.noticesEnd", pattern: "* * * * *" },
 ];
 
 export function assertSchedule(schedule: JobSchedule): void {

@@ -31,7 +31,7 @@ describe("environment", () => {
     const root = path.resolve(__dirname, "..", "..");
     const result = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "server/start.ts"], {
       cwd: root,
-      env: { PATH: process.env.PATH, REDIS_URL: "not-a-url" },
+      env: { PATH: process.env.PATH, REDIS_URL: "not-a-url" } as unknown as NodeJS.ProcessEnv,
       encoding: "utf8",
       timeout: 60_000,
     });
