@@ -4,7 +4,9 @@ import pino, { type Logger } from "pino";
 import { openDatabase, type Database } from "#domain/db/client.ts";
 import type { Env } from "#domain/env.ts";
 import { createMailTransport, type MailTransport } from "#domain/mail/transport.ts";
+import { followSearchChanges } from "#search/follow.ts";
 import { createSearchEngine, type SearchEngine } from "#search/index.ts";
+import { configureSearchIndexes, reindexAll } from "#search/sync.ts";
 import { startJobRunner } from "#workers/dispatcher.ts";
 
 /**
@@ -73,9 +75,30 @@ export async function createServices(env: Env, options: { csrfSecret: string; lo
     csrfSecret: options.csrfSecret,
     probes,
     async start() {
+      const stops: (() => Promise<void>)[] = [];
+      if (env.MEILI_HOST) {
+        await configureSearchIndexes(search);
+      } else {
+        // The embedded index lives in this process: build it from the database, then follow changes.
+        const counts = await reindexAll({ db: database.prisma, engine: search });
+        log.info({ documents: counts }, "embedded search index built");
+        const follower = await followSearchChanges({ db: database.prisma, engine: search, log });
+        stops.push(() => follower.stop());
+      }
       // With Redis the web process only dispatches outbox rows; `npm run worker` processes run them.
-      const runner = await startJobRunner({ db: database.prisma, env, mail, search, log, runWorker: !env.REDIS_URL });
-      services.stopJobs = () => runner.stop();
+      // Only Meilisearch is shared with workers; the embedded index is fed by the follower above.
+      const runner = await startJobRunner({
+        db: database.prisma,
+        env,
+        mail,
+        search: env.MEILI_HOST ? search : undefined,
+        log,
+        runWorker: !env.REDIS_URL,
+      });
+      stops.unshift(() => runner.stop());
+      services.stopJobs = async () => {
+        for (const stop of stops) await stop();
+      };
     },
     closeProbes: async () => {
       await Promise.all(closers.map((close) => close()));

@@ -1,3 +1,4 @@
+import { enqueue } from "../jobs/outbox.ts";
 import type { Challenge } from "#db/generated/client/client.ts";
 import { requirePermission, type Actor } from "../access/permissions.ts";
 import { recordAudit } from "../audit/record.ts";
@@ -141,6 +142,7 @@ export async function updateChallenge(
     if (challenge.status !== "draft" && challenge.status !== "returned")
       throw new AppError("conflict", CHALLENGE_ERRORS.notEditable);
     await tx.challenge.update({ where: { id: challenge.id }, data: fields(parsed) });
+    await enqueue(tx, "search.sync", { index: "challenges", id: challenge.id });
     await writeMilestones(tx, challenge.id, parsed.milestones);
     await writeInvitees(tx, challenge.id, options.invitees);
     await recordAudit(tx, {

@@ -1,3 +1,4 @@
+import { enqueue } from "../jobs/outbox.ts";
 import type {
   Bid,
   Challenge,
@@ -620,7 +621,7 @@ export const milestoneProcess = defineProcess<MilestoneStatus, MilestoneEntity>(
 });
 
 /** Runs a challenge transition (the verbs' one way to change a challenge's status). */
-export function transitionChallenge<I>(options: {
+export async function transitionChallenge<I>(options: {
   tx: Tx;
   challenge: Challenge;
   transition: string;
@@ -628,7 +629,7 @@ export function transitionChallenge<I>(options: {
   now: Date;
   input?: I;
 }) {
-  return runTransition(challengeProcess, {
+  const result = await runTransition(challengeProcess, {
     tx: options.tx,
     entity: options.challenge,
     transition: options.transition,
@@ -636,4 +637,7 @@ export function transitionChallenge<I>(options: {
     now: options.now,
     input: options.input,
   });
+  // Every status change can change what the public index shows (published or not, status facet).
+  await enqueue(options.tx, "search.sync", { index: "challenges", id: options.challenge.id });
+  return result;
 }

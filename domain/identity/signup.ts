@@ -1,3 +1,4 @@
+import { enqueue } from "../jobs/outbox.ts";
 import type { MembershipRole, OrgType, PersonalRole } from "#db/generated/client/enums.ts";
 import { Prisma } from "#db/generated/client/client.ts";
 import type { Db, Tx } from "../db/client.ts";
@@ -127,6 +128,13 @@ export async function signUp(options: SignUpOptions): Promise<SignUpResult> {
         membershipRole = invitation.role;
       }
       await tx.membership.create({ data: { userId: user.id, organisationId, role: membershipRole } });
+      // The public directory shows people and organisations (search/indexes); a provider also
+      // appears among providers, whose definition decides whether it is listed yet.
+      await enqueue(tx, "search.sync", { index: "people", id: user.id });
+      if (create) {
+        await enqueue(tx, "search.sync", { index: "organisations", id: organisationId });
+        await enqueue(tx, "search.sync", { index: "providers", id: organisationId });
+      }
       await recordAudit(tx, {
         actorId: user.id,
         action: "user.signup",

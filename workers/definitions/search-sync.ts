@@ -13,9 +13,9 @@ export const searchSync = defineJob({
   payload: z.object({ index: z.enum(searchIndexNames), id: z.string().min(1).max(200) }),
   async process(payload, ctx) {
     if (!ctx.search) {
-      // A worker process without Meilisearch: the embedded index lives in the web process, which
-      // runs its own copy of this job (docs/decisions/0009-search.md).
-      ctx.log.warn({ index: payload.index, id: payload.id }, "search.sync skipped: no search engine in this process");
+      // Embedded search: the index lives in the web process, which reads these rows as a change
+      // feed (search/follow.ts); the job itself has nothing to do here.
+      ctx.log.debug({ index: payload.index, id: payload.id }, "search.sync: embedded index follows the outbox");
       return;
     }
     const outcome = await syncDocument({ db: ctx.db, engine: ctx.search, index: payload.index, id: payload.id });
