@@ -5,7 +5,8 @@
  * The demo logins are listed in README.md — keep the two in step (DEMO_USERS below).
  */
 import type { Db } from "#domain/db/client.ts";
-import { DEFAULT_PASSWORD, createOrganisation, createUser, createZone } from "#tests/support/factories.ts";
+import { SEEDED_STATES, createChallengeInState, type ChallengeWorld } from "#tests/support/challenge-factories.ts";
+import { DEFAULT_PASSWORD, actorOf, createOrganisation, createUser, createZone } from "#tests/support/factories.ts";
 
 interface SeedLog {
   info(message: string): void;
@@ -16,6 +17,7 @@ export const DEMO_PASSWORD = DEFAULT_PASSWORD;
 /** email → what the README says about it; the browser tests log in as each. */
 export const DEMO_USERS = [
   { email: "qiye@demo.jiebang.cn", dashboard: "enterprise", who: "企业负责人（云南滇中锂电新材料科技有限公司）" },
+  { email: "fabang@demo.jiebang.cn", dashboard: "enterprise", who: "发榜企业（昆明春城数字农业科技有限公司，榜单覆盖流程的每个状态）" },
   { email: "gaoxiao@demo.jiebang.cn", dashboard: "university", who: "高校科技处（昆明理工大学）" },
   { email: "keyan@demo.jiebang.cn", dashboard: "researcher", who: "科研人员（昆明理工大学）" },
   { email: "jingjiren@demo.jiebang.cn", dashboard: "broker", who: "技术经理人" },
@@ -44,7 +46,7 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
   const lithium = await org("enterprise", kunming.id, "云南滇中锂电新材料科技有限公司");
   await org("enterprise", yuxi.id, "玉溪云烟智能装备制造有限公司");
   await org("enterprise", chuxiong.id, "楚雄彝药生物医药股份有限公司");
-  await org("enterprise", kunming.id, "昆明春城数字农业科技有限公司");
+  const agritech = await org("enterprise", kunming.id, "昆明春城数字农业科技有限公司");
   const kust = await org("university", kunming.id, "昆明理工大学");
   await org("university", kunming.id, "云南大学");
   const materials = await org("research_institute", kunming.id, "云南省新材料研究院");
@@ -56,24 +58,60 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
     createUser({ db, email, name, password: DEMO_PASSWORD, ...extra });
 
   await user("qiye@demo.jiebang.cn", "李建国", { memberships: [{ organisationId: lithium.id, role: "owner" }] });
+  const seeker = await user("fabang@demo.jiebang.cn", "杨春华", { memberships: [{ organisationId: agritech.id, role: "owner" }] });
   await user("gaoxiao@demo.jiebang.cn", "王丽华", { memberships: [{ organisationId: kust.id, role: "admin" }] });
-  await user("keyan@demo.jiebang.cn", "张云龙", {
+  const researcher = await user("keyan@demo.jiebang.cn", "张云龙", {
     roles: ["researcher"],
     memberships: [{ organisationId: kust.id, role: "member" }],
   });
   await user("jingjiren@demo.jiebang.cn", "赵志强", { roles: ["broker"], brokerCredentialNo: "JSJJ-53-2026-00118" });
-  await user("zhuanjia@demo.jiebang.cn", "陈海燕", {
+  const expert = await user("zhuanjia@demo.jiebang.cn", "陈海燕", {
     roles: ["expert"],
     memberships: [{ organisationId: materials.id, role: "member" }],
   });
   await user("fuwu@demo.jiebang.cn", "杨晓明", { memberships: [{ organisationId: testing.id, role: "owner" }] });
-  await user("guanwei@demo.jiebang.cn", "周春梅", { memberships: [{ organisationId: kunmingAdmin.id, role: "admin" }] });
-  await user("caiwu@demo.jiebang.cn", "吴敏", { roles: ["finance"], memberships: [{ organisationId: platform.id }] });
+  const officer = await user("guanwei@demo.jiebang.cn", "周春梅", {
+    memberships: [{ organisationId: kunmingAdmin.id, role: "admin" }],
+  });
+  const finance = await user("caiwu@demo.jiebang.cn", "吴敏", { roles: ["finance"], memberships: [{ organisationId: platform.id }] });
   await user("admin@demo.jiebang.cn", "段思远", {
     roles: ["platform_admin"],
     memberships: [{ organisationId: platform.id, role: "owner" }],
   });
-  options.log?.info(`seeded ${DEMO_USERS.length} demo users in 3 zones`);
+  options.log?.info(`seeded ${DEMO_USERS.length} demo logins in 3 zones`);
+
+  // Challenges in every state of the process, posted by 昆明春城数字农业 (fabang@) in 昆明高新区, bid on by
+  // the demo researcher and a colleague from 云南省新材料研究院, reviewed by demo and extra experts.
+  const yuxiAdmin = await db.organisation.findFirstOrThrow({ where: { zoneId: yuxi.id, type: "zone_administration" } });
+  const extra = (name: string, extraOptions: Omit<Parameters<typeof createUser>[0], "db" | "name">) =>
+    createUser({ db, name, password: DEMO_PASSWORD, ...extraOptions });
+  const actor = (u: { id: string }) => actorOf({ db, userId: u.id });
+  const solverB = await extra("孙立新", {
+    email: "keyan2@demo.jiebang.cn",
+    roles: ["researcher"],
+    memberships: [{ organisationId: materials.id }],
+  });
+  const world: ChallengeWorld = {
+    zoneId: kunming.id,
+    enterprise: agritech,
+    seeker: await actor(seeker),
+    seekerMember: await actor(await extra("李小雨", { memberships: [{ organisationId: agritech.id }] })),
+    officer: await actor(officer),
+    solverA: { ...(await actor(researcher)), organisationId: kust.id },
+    solverB: { ...(await actor(solverB)), organisationId: materials.id },
+    individual: await actor(await extra("普海", { email: "geren@demo.jiebang.cn", roles: ["researcher"] })),
+    experts: [
+      await actor(await extra("施文博", { email: "zhuanjia2@demo.jiebang.cn", roles: ["expert"] })),
+      await actor(await extra("和丽娟", { email: "zhuanjia3@demo.jiebang.cn", roles: ["expert"] })),
+    ],
+    // 陈海燕 works at 云南省新材料研究院 like one of the bidders, so she is recused there.
+    conflictedExpert: await actor(expert),
+    stranger: await actor(await extra("杞明", { email: "fangke@demo.jiebang.cn" })),
+    otherOfficer: await actor(await extra("段红", { memberships: [{ organisationId: yuxiAdmin.id }] })),
+    finance: await actor(finance),
+  };
+  for (const state of SEEDED_STATES) await createChallengeInState({ db, world, state });
+  options.log?.info(`seeded ${SEEDED_STATES.length} challenges, one in each state of the process`);
 }
 
 /** Seeds only a database with no zones yet; true when it seeded. */
