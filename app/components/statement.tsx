@@ -3,21 +3,9 @@ import { useT } from "../utils/i18n.tsx";
 import { DateTime } from "./datetime.tsx";
 import { Money } from "./money.tsx";
 
-export interface StatementData {
-  openingBalance: string;
-  closingBalance: string;
-  nextCursor: string | null;
-  lines: {
-    transactionId: string;
-    index: number;
-    createdAt: string;
-    code: string;
-    counterparty: string;
-    amount: string;
-    balance: string;
-    bankReference: string | null;
-  }[];
-}
+// A type-only import: erased from the browser bundle.
+export type { StatementView as StatementData } from "../utils/ledger.server.ts";
+import type { StatementView as StatementData } from "../utils/ledger.server.ts";
 
 /**
  * A statement with its running balance, a date filter (a plain GET form) and forward paging.
