@@ -90,6 +90,17 @@ export default function Dashboard() {
           <div className="empty">
             <strong>{t("dashboard.next")}：</strong>
             {t(`dashboard.${kind}.empty`)}
+            {kind === "enterprise" ? (
+              <>
+                {" "}
+                <Link to="/challenges/new">{t("dashboard.enterprise.postChallenge")}</Link>
+              </>
+            ) : kind === "researcher" || kind === "university" ? (
+              <>
+                {" "}
+                <Link to="/challenges?status=published">{t("dashboard.browseChallenges")}</Link>
+              </>
+            ) : null}
           </div>
           {kind === "enterprise"
             ? data.wallets.map((wallet) => (

@@ -34,6 +34,12 @@ export function currentSessionToken(request: Request, context: AppLoadContext): 
 /** Links in the header that depend on what the user may do. */
 function navFor(actor: Actor): CurrentUser["nav"] {
   const nav: CurrentUser["nav"] = [];
+  // 揭榜挂帅 itself is linked for everyone in the header; these are the workspaces.
+  const seeker = actor.memberships.some((m) => m.orgType === "enterprise");
+  if (seeker || can(actor, "bid:challenge:any") || actor.roles.includes("expert")) {
+    nav.push({ to: "/challenges/mine", labelKey: "nav.myChallenges" });
+  }
+  if (actor.memberships.some((m) => m.orgType === "zone_administration")) nav.push({ to: "/zone", labelKey: "nav.zoneQueue" });
   if (actor.memberships.some((m) => m.role !== "member")) nav.push({ to: "/members", labelKey: "nav.members" });
   if (can(actor, "read:audit:any") || actor.memberships.some((m) => m.orgType === "zone_administration")) {
     nav.push({ to: "/audit", labelKey: "nav.audit" });

@@ -1,0 +1,84 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getChallengeDetail, richTextToPlain, seekerAnonymous, updateChallenge } from "../domain.server.ts";
+import { ChallengeForm, type ChallengeFormDefaults } from "../components/challenge-form.tsx";
+import type { FailureLike } from "../components/form.tsx";
+import styles from "../styles/challenges.css";
+import { requireUser } from "../utils/auth.server.ts";
+import { challengeFormFailure, challengeFormInput, db, shanghaiInputValue } from "../utils/challenges.server.ts";
+import { now } from "../utils/clock.server.ts";
+import { readForm } from "../utils/csrf.server.ts";
+import { domainCall } from "../utils/domain.server.ts";
+import { useT } from "../utils/i18n.tsx";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const current = await requireUser(request, context);
+  const challengeId = params.id ?? "";
+  const c = await domainCall(() => getChallengeDetail({ db: db(context), actor: current.actor, challengeId, now: now() }));
+  if (!c.viewer.isSeeker) throw Response.json({ permission: "post:challenge:own" }, { status: 403 });
+  if (c.status !== "draft" && c.status !== "returned") throw redirect(`/challenges/${challengeId}/manage`);
+  const indicators = Array.isArray(c.indicators) ? (c.indicators as { name: string; target: string; unit?: string }[]) : [];
+  const defaults: ChallengeFormDefaults = {
+    title: c.title,
+    problemStatement: richTextToPlain(c.problemStatement),
+    industry: c.industry,
+    fieldTags: c.fieldTags.join("，"),
+    bidDeadline: shanghaiInputValue(c.bidDeadline),
+    ipTerms: c.ipTerms,
+    domesticAllowed: c.eligibility.domesticAllowed,
+    internationalAllowed: c.eligibility.internationalAllowed,
+    individualsAllowed: c.eligibility.individualsAllowed,
+    seekerAnonymous: await seekerAnonymous({ db: db(context), challengeId }),
+    eligibleOrgTypes: c.eligibility.eligibleOrgTypes,
+    indicators: indicators.map((i) => ({ name: i.name, target: i.target, unit: i.unit ?? "" })),
+    milestones: c.milestones.map((m) => ({
+      name: m.name,
+      deliverable: m.deliverable,
+      acceptanceCriteria: m.acceptanceCriteria,
+      amount: (Number(m.amount) / 100).toFixed(2),
+      dueDate: shanghaiInputValue(m.dueDate, true),
+    })),
+  };
+  return { id: c.id, title: c.title, statusReason: c.statusReason, defaults };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const current = await requireUser(request, context);
+  const form = await readForm(request, context);
+  const challengeId = params.id ?? "";
+  let values: Record<string, unknown> = {};
+  try {
+    const read = challengeFormInput(form);
+    values = read.values;
+    await updateChallenge({ db: db(context), actor: current.actor, challengeId, input: read.input, now: now() });
+  } catch (error) {
+    if (Object.keys(values).length === 0) for (const [k, v] of form.entries()) if (typeof v === "string" && k !== "csrf") values[k] = v;
+    return challengeFormFailure(error, values);
+  }
+  return redirect(`/challenges/${challengeId}/manage`);
+}
+
+export default function EditChallenge() {
+  const data = useLoaderData<typeof loader>();
+  const failure = useActionData<FailureLike>();
+  const t = useT();
+  return (
+    <>
+      <p className="small">
+        <Link to={`/challenges/${data.id}/manage`}>← {data.title}</Link>
+      </p>
+      <h1>{t("challengeForm.editTitle")}</h1>
+      {data.statusReason ? (
+        <div className="alert info" role="note">
+          {t("challenges.statusReason")}: {data.statusReason}
+        </div>
+      ) : null}
+      <section className="panel">
+        <ChallengeForm defaults={data.defaults} failure={failure} submitLabel={t("challengeForm.save")} />
+      </section>
+    </>
+  );
+}
