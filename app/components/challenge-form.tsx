@@ -75,7 +75,7 @@ export function ChallengeForm({ defaults, failure, submitLabel, organisations }:
         </fieldset>
         <fieldset className="milestone-rows">
           <legend>{t("challengeForm.milestones")}</legend>
-          <p className="hint small muted" style={{ margin: 0 }}>
+          <p className="m0 hint small muted">
             {t("challengeForm.milestonesHint")}
           </p>
           {error("milestones") ? <span className="error">{t(error("milestones")!)}</span> : null}
@@ -119,7 +119,7 @@ export function ChallengeForm({ defaults, failure, submitLabel, organisations }:
           <label className="choice">
             <input type="checkbox" name="individualsAllowed" defaultChecked={checked("individualsAllowed", defaults.individualsAllowed)} /> {t("challengeForm.individualsAllowed")}
           </label>
-          <p className="small muted" style={{ margin: "0.5rem 0 0.25rem" }}>
+          <p className="m0 small muted">
             {t("challengeForm.orgTypesHint")}
           </p>
           {ORG_TYPES.map((o) => (

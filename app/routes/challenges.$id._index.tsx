@@ -90,7 +90,7 @@ export default function ChallengeDetail() {
         <span>{locale === "en" ? c.zone.nameEn : c.zone.nameZh}</span>
         <span data-testid="seeker">{c.seeker ? c.seeker.name : t("challenges.anonymousSeeker")}</span>
       </div>
-      <div className="actions" style={{ margin: "1rem 0" }}>
+      <div className="my actions">
         {data.biddingOpen && data.canBid ? (
           <Link to={`/challenges/${c.id}/bid`} className="button">
             {c.viewer.myBidId ? t("challenges.editMyBid") : t("challenges.bidNow")}
@@ -157,17 +157,7 @@ export default function ChallengeDetail() {
                     <Money value={money.held} />
                   </dd>
                 </dl>
-                <div
-                  className="progress"
-                  role="progressbar"
-                  aria-label={t("challenges.progress")}
-                  aria-valuemin={0}
-                  aria-valuemax={100}
-                  aria-valuenow={money.funded === "0" ? 0 : Number((BigInt(money.settled) * 100n) / BigInt(money.funded))}
-                  style={{ margin: "0.75rem 0" }}
-                >
-                  <span style={{ width: `${money.funded === "0" ? 0 : Number((BigInt(money.settled) * 100n) / BigInt(money.funded))}%` }} />
-                </div>
+                <progress className="progress" aria-label={t("challenges.progress")} value={Number(BigInt(money.settled) / 100n)} max={Math.max(1, Number(BigInt(money.funded) / 100n))} />
               </>
             ) : null}
             <div className="table-wrap">
@@ -244,12 +234,12 @@ export default function ChallengeDetail() {
                 <ul className="qa" data-testid="objections">
                   {c.notice.objections.map((o) => (
                     <li key={o.id}>
-                      <p style={{ margin: 0 }}>{o.body}</p>
-                      <p className="small muted" style={{ margin: 0 }}>
+                      <p className="m0">{o.body}</p>
+                      <p className="m0 small muted">
                         <DateTime value={o.createdAt} />
                       </p>
                       {o.answer ? (
-                        <p className="answer" style={{ margin: "0.25rem 0 0" }}>
+                        <p className="m0 answer">
                           {t("challenges.zoneAnswer")}: {o.answer}
                         </p>
                       ) : (
@@ -290,11 +280,11 @@ export default function ChallengeDetail() {
               <ul className="qa">
                 {data.questions.map((q) => (
                   <li key={q.id}>
-                    <p style={{ margin: 0 }}>
+                    <p className="m0">
                       {t("challenges.question")}: {q.body} {q.private ? <span className="badge">{t("challenges.private")}</span> : null}
                     </p>
                     {q.answer ? (
-                      <p className="answer" style={{ margin: 0 }}>
+                      <p className="m0 answer">
                         {t("challenges.answer")}: {q.answer}
                       </p>
                     ) : c.viewer.isSeeker ? (

@@ -283,23 +283,23 @@ export default function Manage() {
         <span>{[v.isSeeker ? t("manage.roleSeeker") : null, v.isZoneOfficer ? t("manage.roleZone") : null, v.isReviewer ? t("manage.roleReviewer") : null, v.isWinner ? t("manage.roleWinner") : null].filter(Boolean).join(" · ")}</span>
       </div>
       {params.get("created") === "1" ? (
-        <div className="alert success" role="status" style={{ marginTop: "1rem" }}>
+        <div className="mt alert success" role="status">
           {t("manage.created")}
         </div>
       ) : null}
       {ok ? (
-        <div className="alert success" role="status" style={{ marginTop: "1rem" }} data-testid="done">
+        <div className="mt alert success" role="status" data-testid="done">
           {ok.intent === "transition" && ok.target ? t("manage.doneTransition", { action: t(`challenge.transition.${ok.target}`) }) : ok.intent === "accept" ? t("manage.donePaid", { paid: formatYuan(BigInt(ok.paid ?? "0")), fee: formatYuan(BigInt(ok.fee ?? "0")) }) : t(`manage.done.${ok.intent}`)}
         </div>
       ) : null}
       {c.statusReason ? (
-        <div className="alert info" role="note" style={{ marginTop: "1rem" }}>
+        <div className="mt alert info" role="note">
           {t("challenges.statusReason")}: {c.statusReason}
         </div>
       ) : null}
 
       {buttons.length + reasons.length > 0 ? (
-        <section className="panel" aria-labelledby="next-heading" style={{ marginTop: "1rem" }}>
+        <section className="mt panel" aria-labelledby="next-heading">
           <h2 id="next-heading">{t("manage.nextSteps")}</h2>
           <FormAlert failure={transitionFailure} />
           <div className="actions">
@@ -448,9 +448,9 @@ function Bids({ data, failure }: { data: Data; failure: FailureLike | undefined 
     <section className="panel" aria-labelledby="bids-heading">
       <h2 id="bids-heading">{t("manage.bids", { count: bids.length })}</h2>
       {ranking ? (
-        <div className="table-wrap" style={{ marginBottom: "1rem" }}>
+        <div className="mb table-wrap">
           <table className="data" data-testid="ranking">
-            <caption className="small muted" style={{ textAlign: "left", padding: "0.5rem" }}>
+            <caption className="caption small muted">
               {t("manage.rankingCaption")}
             </caption>
             <thead>
@@ -494,7 +494,7 @@ function Bids({ data, failure }: { data: Data; failure: FailureLike | undefined 
       {bids.map((b) => {
         const fb = failureOf(failure, "feedback", b.id);
         return (
-          <article key={b.id} className="card" style={{ marginBottom: "0.75rem" }} data-testid={`bid-${b.leadName}`}>
+          <article key={b.id} className="mb card" data-testid={`bid-${b.leadName}`}>
             <h3>
               {b.leadName}
               {b.organisation ? ` · ${b.organisation.name}` : ` · ${t("bidForm.asIndividual")}`} <StatusBadge kind="bid" status={b.status} />
@@ -513,7 +513,7 @@ function Bids({ data, failure }: { data: Data; failure: FailureLike | undefined 
                 <code>{b.commitment}</code>
               </dd>
             </dl>
-            <p style={{ whiteSpace: "pre-wrap" }}>{b.approach}</p>
+            <p className="pre-wrap">{b.approach}</p>
             {b.feedback ? (
               <p className="small">
                 <strong>{t("manage.feedbackWritten")}</strong> {b.feedback.categories.map((k) => t(`challenge.feedback.${k}`)).join("、")} — {b.feedback.text}
@@ -579,7 +579,7 @@ function Reviewer({ data, failure }: { data: Data; failure: FailureLike | undefi
               const f = failureOf(failure, "score", b.id);
               const mine = (data.scores as Record<string, Record<string, number>>)[b.id] ?? {};
               return (
-                <Form method="post" key={b.id} className="card stack" style={{ marginBottom: "0.75rem" }} noValidate aria-label={t("manage.scoreFor", { name: b.leadName })}>
+                <Form method="post" key={b.id} className="mb card stack" noValidate aria-label={t("manage.scoreFor", { name: b.leadName })}>
                   <CsrfInput />
                   <input type="hidden" name="intent" value="score" />
                   <input type="hidden" name="target" value={b.id} />
@@ -587,7 +587,7 @@ function Reviewer({ data, failure }: { data: Data; failure: FailureLike | undefi
                     {b.leadName}
                     {b.organisation ? ` · ${b.organisation.name}` : ""} · <Money value={b.price} />
                   </h3>
-                  <p style={{ whiteSpace: "pre-wrap" }}>{b.approach}</p>
+                  <p className="pre-wrap">{b.approach}</p>
                   <FormAlert failure={f} />
                   <div className="filter-bar">
                     {criteria.map((cr) => (
@@ -630,11 +630,11 @@ function Objections({ data, failure }: { data: Data; failure: FailureLike | unde
       <h2 id="objections-heading">{t("manage.objectionsToAnswer", { count: open.length })}</h2>
       {open.length === 0 ? <p className="muted">{t("manage.noOpenObjections")}</p> : null}
       {open.map((o) => (
-        <Form method="post" key={o.id} className="card stack" noValidate style={{ marginBottom: "0.75rem" }}>
+        <Form method="post" key={o.id} className="mb card stack" noValidate>
           <CsrfInput />
           <input type="hidden" name="intent" value="answerObjection" />
           <input type="hidden" name="target" value={o.id} />
-          <p style={{ margin: 0 }}>{o.body}</p>
+          <p className="m0">{o.body}</p>
           <FormAlert failure={failureOf(failure, "answerObjection", o.id)} />
           <Control id={`objection-answer-${o.id}`} name="answer" as="textarea" label={t("manage.objectionAnswer")} failure={failureOf(failure, "answerObjection", o.id)} />
           <div>
@@ -690,7 +690,7 @@ function Contract({ data, failure }: { data: Data; failure: FailureLike | undefi
           </div>
         </Form>
       ) : k.terms ? (
-        <p style={{ whiteSpace: "pre-wrap" }}>{k.terms}</p>
+        <p className="pre-wrap">{k.terms}</p>
       ) : null}
     </section>
   );
@@ -712,7 +712,7 @@ function Milestones({ data, failure, done }: { data: Data; failure: FailureLike 
         const target = String(m.index);
         const held = money?.milestones.find((x) => x.index === m.index)?.held ?? "0";
         return (
-          <article key={m.index} className="card" style={{ marginBottom: "0.75rem" }} data-testid={`milestone-${m.index}`}>
+          <article key={m.index} className="mb card" data-testid={`milestone-${m.index}`}>
             <h3>
               {m.index}. {m.name} <StatusBadge kind="milestone" status={m.status} />
             </h3>

@@ -83,8 +83,8 @@ export default function Challenges() {
           </Link>
         ) : null}
       </div>
-      <section className="panel" aria-labelledby="filter-heading" style={{ marginTop: "1rem" }}>
-        <h2 id="filter-heading" className="small muted" style={{ margin: "0 0 0.5rem" }}>
+      <section className="mt panel" aria-labelledby="filter-heading">
+        <h2 id="filter-heading" className="m0 small muted">
           {t("challenges.filters")}
         </h2>
         <Form method="get" className="filter-bar">
@@ -181,7 +181,7 @@ export default function Challenges() {
         </ul>
       )}
       {data.pages > 1 ? (
-        <nav className="pager" aria-label={t("challenges.pages")} style={{ marginTop: "1rem" }}>
+        <nav className="mt pager" aria-label={t("challenges.pages")}>
           {data.page > 1 ? <Link to={`?${data.keep}&page=${data.page - 1}`}>{t("challenges.prev")}</Link> : null}
           <span>
             {data.page} / {data.pages}

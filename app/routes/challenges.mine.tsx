@@ -96,7 +96,7 @@ export default function MyChallenges() {
               </div>
             ) : (
               data.solver.bids.map((b) => (
-                <article className="card" key={b.bidId} style={{ marginBottom: "0.75rem" }} data-testid="my-bid">
+                <article className="mb card" key={b.bidId} data-testid="my-bid">
                   <h3>
                     <Link to={`/challenges/${b.challenge.id}`}>{b.challenge.title}</Link> <StatusBadge kind="bid" status={b.status} />
                   </h3>

@@ -114,8 +114,8 @@ export default function ZoneQueue() {
             {queue.objections.map((o) => (
               <li key={o.id}>
                 <Link to={`/challenges/${o.challengeId}/manage#objections-heading`}>{titles[o.challengeId] ?? o.challengeId}</Link>
-                <p style={{ margin: 0 }}>{o.body}</p>
-                <p className="small muted" style={{ margin: 0 }}>
+                <p className="m0">{o.body}</p>
+                <p className="m0 small muted">
                   <DateTime value={o.createdAt} />
                 </p>
               </li>
@@ -136,7 +136,7 @@ export default function ZoneQueue() {
             {queue.disputes.map((x) => (
               <li key={x.id}>
                 <Link to={`/challenges/${x.challengeId}/manage#arbitration-heading`}>{titles[x.challengeId] ?? x.challengeId}</Link> · {t("manage.disputeOn", { n: x.milestoneIndex })}
-                <p style={{ margin: 0 }}>{x.reason}</p>
+                <p className="m0">{x.reason}</p>
               </li>
             ))}
           </ul>
