@@ -192,6 +192,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
     await demo(RESEARCHER, async (page) => {
       await step(page, "bid-keyan", async () => {
         await page.goto(challengeUrl);
+        await page.getByLabel("向发榜方提问").fill("小试样品的第三方检测机构可否由揭榜方推荐？");
+        await page.getByRole("button", { name: "提交问题" }).click();
+        await expect(visibleText(page.getByRole("status"))).resolves.toContain("问题已提交");
         await page.getByRole("link", { name: "我要揭榜" }).click();
         await page.getByLabel("技术方案").fill("采用原子层沉积氧化铝包覆结合铌掺杂，抑制高电压下的界面副反应与晶格氧流失。");
         await page.getByLabel("报价（元）").fill("95,000");
@@ -234,6 +237,11 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
     }
     await demo(ENTERPRISE, async (page) => {
       await step(page, "sealed-and-invite", async () => {
+        // Q&A: the enterprise answers publicly.
+        await page.goto(challengeUrl);
+        await page.getByLabel("答复", { exact: true }).fill("可以，但须具备 CMA 资质，并在签约时写明。");
+        await page.getByRole("button", { name: "提交答复" }).click();
+        await visible(page.locator(".answer", { hasText: "CMA 资质" }));
         await page.goto(`${challengeUrl}/manage`);
         // Sealed before the deadline: no bid is shown to the enterprise.
         await expect(visibleText(page.locator("main"))).resolves.toContain("截止并关闭揭榜后才能查看");
