@@ -3,7 +3,17 @@ const tseslint = require("typescript-eslint");
 const reactHooks = require("eslint-plugin-react-hooks");
 
 module.exports = tseslint.config(
-  { ignores: ["build/**", "public/build/**", ".cache/**", "prisma/generated/**", "node_modules/**", ".data/**", "test-results/**"] },
+  {
+    ignores: [
+      "build/**",
+      "public/build/**",
+      ".cache/**",
+      "prisma/generated/**",
+      "node_modules/**",
+      ".data/**",
+      "test-results/**",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx}"],

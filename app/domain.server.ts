@@ -29,7 +29,12 @@ export {
   getBalance,
 } from "#domain/ledger/read.ts";
 export { reconcileLedger } from "#domain/ledger/reconcile.ts";
-export { organisationByReferenceCode, organisationsById, pendingWithdrawalsOfOrg, recentDepositsWithAmounts } from "#domain/ledger/pages.ts";
+export {
+  organisationByReferenceCode,
+  organisationsById,
+  pendingWithdrawalsOfOrg,
+  recentDepositsWithAmounts,
+} from "#domain/ledger/pages.ts";
 export { parseMoney } from "#domain/money/money.ts";
 // challenges
 export {
@@ -61,9 +66,22 @@ export {
 } from "#domain/challenges/challenges.ts";
 export { bidReceipts, editBid, submitBid, withdrawBid } from "#domain/challenges/bids.ts";
 export { answerQuestion, askQuestion, listQuestions } from "#domain/challenges/questions.ts";
-export { declareConflict, inviteReviewer, reviewRanking, scoreBid, setReviewCriteria, writeFeedback } from "#domain/challenges/review.ts";
+export {
+  declareConflict,
+  inviteReviewer,
+  reviewRanking,
+  scoreBid,
+  setReviewCriteria,
+  writeFeedback,
+} from "#domain/challenges/review.ts";
 export { answerObjection, fileObjection } from "#domain/challenges/notice.ts";
-export { acceptMilestone, arbitrateDispute, deliverMilestone, raiseDispute, rejectMilestone } from "#domain/challenges/milestones.ts";
+export {
+  acceptMilestone,
+  arbitrateDispute,
+  deliverMilestone,
+  raiseDispute,
+  rejectMilestone,
+} from "#domain/challenges/milestones.ts";
 export {
   challengeStatistics,
   enterpriseWorkspace,
@@ -76,5 +94,13 @@ export {
   zoneQueue,
 } from "#domain/challenges/read.ts";
 export { challengeMoney } from "#domain/challenges/escrow.ts";
-export { challengeTitles, listExperts, myBidInChallenge, myScores, openDispute, reviewSetup, seekerAnonymous } from "#domain/challenges/pages.ts";
+export {
+  challengeTitles,
+  listExperts,
+  myBidInChallenge,
+  myScores,
+  openDispute,
+  reviewSetup,
+  seekerAnonymous,
+} from "#domain/challenges/pages.ts";
 export { richTextToPlain } from "#domain/challenges/sanitize.ts";

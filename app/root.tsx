@@ -162,7 +162,8 @@ export function ErrorBoundary() {
   const t = useT();
   if (isRouteErrorResponse(error)) {
     if (error.status === 403) {
-      const permission = typeof error.data === "object" && error.data ? (error.data as { permission?: string }).permission : undefined;
+      const permission =
+        typeof error.data === "object" && error.data ? (error.data as { permission?: string }).permission : undefined;
       return (
         <section className="panel error-page">
           <h1>{t("forbidden.title")}</h1>

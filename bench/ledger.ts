@@ -35,7 +35,11 @@ function randomTransfer(): TransactionInput {
   let c = Math.floor(Math.random() * (ACCOUNTS - 1));
   if (c >= a) c++;
   const postings = [{ debit: wallet(a), credit: wallet(b), amount: BigInt(1 + Math.floor(Math.random() * 10_000)) }];
-  postings.push({ debit: wallet(a), credit: wallet(c === b ? (b + 1 === a ? b + 2 : b + 1) % ACCOUNTS : c), amount: BigInt(1 + Math.floor(Math.random() * 100)) });
+  postings.push({
+    debit: wallet(a),
+    credit: wallet(c === b ? (b + 1 === a ? b + 2 : b + 1) % ACCOUNTS : c),
+    amount: BigInt(1 + Math.floor(Math.random() * 100)),
+  });
   if (postings[1]!.credit === postings[1]!.debit) postings[1]!.credit = wallet((a + 3) % ACCOUNTS);
   return { idempotencyKey: `b-${runId}-${++seq}`, code: "transfer", postings, metadata: { bench: true } };
 }
@@ -55,7 +59,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function phase(name: string, clients: number, perCall: number, call: (txs: TransactionInput[]) => Promise<SubmitResult[]>): Promise<PhaseResult> {
+async function phase(
+  name: string,
+  clients: number,
+  perCall: number,
+  call: (txs: TransactionInput[]) => Promise<SubmitResult[]>,
+): Promise<PhaseResult> {
   const latencies: number[] = [];
   let committed = 0;
   let failed = 0;
@@ -77,7 +86,15 @@ async function phase(name: string, clients: number, perCall: number, call: (txs:
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((x, y) => x - y);
-  return { name, clients, transactions: committed, failed, tps: Math.round(committed / elapsed), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    name,
+    clients,
+    transactions: committed,
+    failed,
+    tps: Math.round(committed / elapsed),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 async function main() {
@@ -107,7 +124,9 @@ async function main() {
     // Between phases, do what autovacuum does in production (it is off on some servers, this
     // machine's included): without it the constantly updated account rows bloat their table and
     // the planner works without statistics, and each phase would measure the previous one's debris.
-    const [{ autovacuum }] = (await pool.query<{ autovacuum: string }>("SHOW autovacuum")).rows as [{ autovacuum: string }];
+    const [{ autovacuum }] = (await pool.query<{ autovacuum: string }>("SHOW autovacuum")).rows as [
+      { autovacuum: string },
+    ];
     const maintain = () => pool.query(`VACUUM (ANALYZE) "LedgerAccount", "LedgerTransaction", "LedgerPosting"`);
     await maintain();
     const results: PhaseResult[] = [];
@@ -131,7 +150,11 @@ async function main() {
     }
     for (const clients of [1, 8]) {
       await maintain();
-      const coalescer = createLedgerCoalescer({ sql, maxBatch: 8 * BATCH, ...(IN_FLIGHT ? { maxInFlight: IN_FLIGHT } : {}) });
+      const coalescer = createLedgerCoalescer({
+        sql,
+        maxBatch: 8 * BATCH,
+        ...(IN_FLIGHT ? { maxInFlight: IN_FLIGHT } : {}),
+      });
       results.push(await phase(`coalesced batch`, clients, BATCH, (txs) => coalescer.submitMany(txs)));
       await coalescer.drain();
       console.log(JSON.stringify(results.at(-1)));
@@ -148,7 +171,9 @@ async function main() {
         `${r.name.padEnd(18)} ${String(r.clients).padStart(7)} ${String(r.transactions).padStart(10)} ${String(r.failed).padStart(7)} ${String(r.tps).padStart(7)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}`,
       );
     }
-    console.log(`autovacuum on this server: ${autovacuum}; the bench ran VACUUM (ANALYZE) on the ledger tables before each phase`);
+    console.log(
+      `autovacuum on this server: ${autovacuum}; the bench ran VACUUM (ANALYZE) on the ledger tables before each phase`,
+    );
     console.log(
       `reconciliation: ${report.ok ? "clean" : "MISMATCH"} — ${report.transactions} transactions, ${report.postings} postings, ${report.accountsChecked} accounts, ${reconcileMs} ms`,
     );

@@ -17,7 +17,11 @@ export const DEMO_PASSWORD = DEFAULT_PASSWORD;
 /** email → what the README says about it; the browser tests log in as each. */
 export const DEMO_USERS = [
   { email: "qiye@demo.jiebang.cn", dashboard: "enterprise", who: "企业负责人（云南滇中锂电新材料科技有限公司）" },
-  { email: "fabang@demo.jiebang.cn", dashboard: "enterprise", who: "发榜企业（昆明春城数字农业科技有限公司，榜单覆盖流程的每个状态）" },
+  {
+    email: "fabang@demo.jiebang.cn",
+    dashboard: "enterprise",
+    who: "发榜企业（昆明春城数字农业科技有限公司，榜单覆盖流程的每个状态）",
+  },
   { email: "gaoxiao@demo.jiebang.cn", dashboard: "university", who: "高校科技处（昆明理工大学）" },
   { email: "keyan@demo.jiebang.cn", dashboard: "researcher", who: "科研人员（昆明理工大学）" },
   { email: "jingjiren@demo.jiebang.cn", dashboard: "broker", who: "技术经理人" },
@@ -58,7 +62,9 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
     createUser({ db, email, name, password: DEMO_PASSWORD, ...extra });
 
   await user("qiye@demo.jiebang.cn", "李建国", { memberships: [{ organisationId: lithium.id, role: "owner" }] });
-  const seeker = await user("fabang@demo.jiebang.cn", "杨春华", { memberships: [{ organisationId: agritech.id, role: "owner" }] });
+  const seeker = await user("fabang@demo.jiebang.cn", "杨春华", {
+    memberships: [{ organisationId: agritech.id, role: "owner" }],
+  });
   await user("gaoxiao@demo.jiebang.cn", "王丽华", { memberships: [{ organisationId: kust.id, role: "admin" }] });
   const researcher = await user("keyan@demo.jiebang.cn", "张云龙", {
     roles: ["researcher"],
@@ -73,7 +79,10 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
   const officer = await user("guanwei@demo.jiebang.cn", "周春梅", {
     memberships: [{ organisationId: kunmingAdmin.id, role: "admin" }],
   });
-  const finance = await user("caiwu@demo.jiebang.cn", "吴敏", { roles: ["finance"], memberships: [{ organisationId: platform.id }] });
+  const finance = await user("caiwu@demo.jiebang.cn", "吴敏", {
+    roles: ["finance"],
+    memberships: [{ organisationId: platform.id }],
+  });
   await user("admin@demo.jiebang.cn", "段思远", {
     roles: ["platform_admin"],
     memberships: [{ organisationId: platform.id, role: "owner" }],

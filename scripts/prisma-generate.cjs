@@ -7,8 +7,12 @@ const env = { ...process.env };
 env.PRISMA_SCHEMA_ENGINE_BINARY ||= process.execPath;
 env.PRISMA_HIDE_UPDATE_MESSAGE = "1";
 env.CHECKPOINT_DISABLE = "1";
-execFileSync(process.execPath, [path.join(__dirname, "..", "node_modules", "prisma", "build", "index.js"), "generate"], {
-  stdio: "inherit",
-  env,
-  cwd: path.join(__dirname, ".."),
-});
+execFileSync(
+  process.execPath,
+  [path.join(__dirname, "..", "node_modules", "prisma", "build", "index.js"), "generate"],
+  {
+    stdio: "inherit",
+    env,
+    cwd: path.join(__dirname, ".."),
+  },
+);

@@ -62,7 +62,12 @@ interface VitestJson {
 function vitest(label: string, project: string, env: NodeJS.ProcessEnv): void {
   const out = path.join(os.tmpdir(), `jiebang-vitest-${project}-${process.pid}.json`);
   fs.rmSync(out, { force: true });
-  const ok = run(label, bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile=${out}`], env);
+  const ok = run(
+    label,
+    bin("vitest"),
+    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile=${out}`],
+    env,
+  );
   if (!fs.existsSync(out)) {
     check(`${label} (vitest produced no report)`, false);
     return;
@@ -88,15 +93,21 @@ async function main() {
   console.log(
     `  database: ${hasPostgres ? `PostgreSQL (${new URL(databaseUrl!).host})` : databaseUrl ? `PostgreSQL at ${databaseUrl} is NOT reachable` : "PGlite in memory (DATABASE_URL is not set)"}`,
   );
-  console.log(`  redis:    ${hasRedis ? `Redis (${new URL(redisUrl!).host})` : redisUrl ? `Redis at ${redisUrl} is NOT reachable` : "not configured (REDIS_URL is not set): Redis tests will not run"}`);
-  console.log(`  browser:  ${hasChromium ? chromium : `no Chromium at ${chromium}: browser tests will not run (apt-get install chromium fonts-noto-cjk)`}`);
+  console.log(
+    `  redis:    ${hasRedis ? `Redis (${new URL(redisUrl!).host})` : redisUrl ? `Redis at ${redisUrl} is NOT reachable` : "not configured (REDIS_URL is not set): Redis tests will not run"}`,
+  );
+  console.log(
+    `  browser:  ${hasChromium ? chromium : `no Chromium at ${chromium}: browser tests will not run (apt-get install chromium fonts-noto-cjk)`}`,
+  );
 
   const missing: string[] = [];
   if (databaseUrl ? !hasPostgres : CI) missing.push("PostgreSQL");
   if (redisUrl ? !hasRedis : CI) missing.push("Redis");
   if (!hasChromium && CI) missing.push("Chromium");
   if (missing.length > 0) {
-    console.error(`\nMissing for this run: ${missing.join(", ")}. ${CI ? "With CI=true every service is required." : "Set the URL to a running server or unset it."}`);
+    console.error(
+      `\nMissing for this run: ${missing.join(", ")}. ${CI ? "With CI=true every service is required." : "Set the URL to a running server or unset it."}`,
+    );
     console.log(`0 passed, ${missing.length} failed`);
     process.exit(1);
   }

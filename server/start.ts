@@ -13,7 +13,9 @@ import { createServices, closeServices } from "./services.ts";
  */
 async function main() {
   const env = loadEnv();
-  const services = await createServices(env, { csrfSecret: env.SESSION_SECRET ?? crypto.randomBytes(32).toString("hex") });
+  const services = await createServices(env, {
+    csrfSecret: env.SESSION_SECRET ?? crypto.randomBytes(32).toString("hex"),
+  });
   const { log } = services;
   try {
     const applied = await migrate(services.database);

@@ -14,8 +14,6 @@ export const jobDefinitions: JobDefinition[] = [
   challengeNotify,
   challengeCloseDue,
   challengeNoticesEnd,
-].map(
-  (d) => d as unknown as JobDefinition,
-);
+].map((d) => d as unknown as JobDefinition);
 
 export const defaultJobRegistry = createJobRegistry(jobDefinitions);

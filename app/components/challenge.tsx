@@ -3,7 +3,13 @@ import type { FailureLike } from "./form.tsx";
 import { useT } from "../utils/i18n.tsx";
 
 /** A challenge's status as a coloured badge. */
-export function StatusBadge({ status, kind = "challenge" }: { status: string; kind?: "challenge" | "bid" | "milestone" }) {
+export function StatusBadge({
+  status,
+  kind = "challenge",
+}: {
+  status: string;
+  kind?: "challenge" | "bid" | "milestone";
+}) {
   const t = useT();
   return <span className={`badge status-${status}`}>{t(`${kind}.status.${status}`)}</span>;
 }
@@ -29,7 +35,9 @@ export function Control(props: {
   const errorKey = props.failure?.fieldErrors?.[props.name];
   const echoed = props.failure?.values?.[props.name];
   const value = typeof echoed === "string" ? echoed : props.defaultValue;
-  const describedBy = [props.hint ? `${props.id}-hint` : null, errorKey ? `${props.id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [props.hint ? `${props.id}-hint` : null, errorKey ? `${props.id}-error` : null].filter(Boolean).join(" ") ||
+    undefined;
   const common = {
     id: props.id,
     name: props.name,

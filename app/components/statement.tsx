@@ -77,7 +77,13 @@ export function Statement(props: {
                     <DateTime value={line.createdAt} />
                   </td>
                   <td>
-                    {props.admin ? <Link to={`/admin/ledger/transactions/${line.transactionId}`}>{t(`ledgerCode.${line.code}`)}</Link> : t(`ledgerCode.${line.code}`)}
+                    {props.admin ? (
+                      <Link to={`/admin/ledger/transactions/${line.transactionId}`}>
+                        {t(`ledgerCode.${line.code}`)}
+                      </Link>
+                    ) : (
+                      t(`ledgerCode.${line.code}`)
+                    )}
                   </td>
                   <td className="small">
                     {props.admin ? (

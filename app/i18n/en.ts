@@ -221,12 +221,15 @@ export const en: Record<MessageKey, string> = {
   "errors.badCursor": "The page link is invalid; start again from the first page.",
   "errors.brokerCredentialRequired": "A credential number is required for the technology broker role.",
   "errors.cannotRevokeOwnAdmin": "You cannot revoke your own platform admin role.",
-  "errors.creditCodeInvalid": "The unified social credit code is invalid: it must have 18 characters and a correct check digit.",
-  "errors.creditCodeTaken": "This credit code is already registered. Ask that organisation's owner for an invitation instead.",
+  "errors.creditCodeInvalid":
+    "The unified social credit code is invalid: it must have 18 characters and a correct check digit.",
+  "errors.creditCodeTaken":
+    "This credit code is already registered. Ask that organisation's owner for an invitation instead.",
   "errors.emailInvalid": "Enter a valid email address.",
   "errors.emailTaken": "This email is already registered. Log in or reset your password.",
   "errors.invalidCredentials": "Wrong email or password.",
-  "errors.invitationEmailMismatch": "This invitation was sent to another email address; sign up with the invited address.",
+  "errors.invitationEmailMismatch":
+    "This invitation was sent to another email address; sign up with the invited address.",
   "errors.invitationExpired": "The invitation has expired; ask for a new one.",
   "errors.invitationInvalid": "The invitation code is not valid.",
   "errors.invitationRoleInvalid": "You cannot invite with that role.",
@@ -245,7 +248,8 @@ export const en: Record<MessageKey, string> = {
   "errors.resetTokenExpired": "The reset link has expired; ask for a new one.",
   "errors.resetTokenInvalid": "The reset link is invalid or was already used; ask for a new one.",
   "errors.roleNotSelfDeclared": "The role {role} can only be granted by a platform admin.",
-  "errors.searchDocumentId": "The search document's primary key {primaryKey} is not valid: it must be an integer or letters, digits, \"-\" and \"_\".",
+  "errors.searchDocumentId":
+    'The search document\'s primary key {primaryKey} is not valid: it must be an integer or letters, digits, "-" and "_".',
   "errors.searchFacetInvalid": "Cannot count facets on {attribute}.",
   "errors.searchQueryInvalid": "The search request is not valid: {reason}",
   "errors.searchUnavailable": "Search is unavailable at the moment; please try again later.",
@@ -266,7 +270,8 @@ export const en: Record<MessageKey, string> = {
   "errors.ledger.holdAlreadyResolved": "The hold was already resolved ({resolution}).",
   "errors.ledger.holdNotExpired": "The hold has not expired yet.",
   "errors.ledger.holdNotFound": "That hold was not found.",
-  "errors.ledger.idempotencyConflict": "That request key was already used for a different transaction; nothing was changed.",
+  "errors.ledger.idempotencyConflict":
+    "That request key was already used for a different transaction; nothing was changed.",
   "errors.ledger.insufficientFunds": "Not enough available balance ({account}). Deposit funds first.",
   "errors.ledger.invalidAddress": "Invalid account address: {address}",
   "errors.ledger.invalidAmount": "Invalid amount: {amount}",
@@ -363,15 +368,18 @@ export const en: Record<MessageKey, string> = {
   "accountType.revenue": "Revenue",
   "accountType.expense": "Expense",
   "wallet.title": "Wallet",
-  "wallet.lead": "Money the platform holds for you: deposits, escrow, payments and withdrawals are all recorded in this ledger.",
+  "wallet.lead":
+    "Money the platform holds for you: deposits, escrow, payments and withdrawals are all recorded in this ledger.",
   "wallet.switchOrg": "Switch organisation",
   "wallet.balances": "Balances",
   "wallet.available": "Available",
   "wallet.held": "Held",
   "wallet.posted": "Posted balance",
-  "wallet.balancesHint": "Posted = money in and out that has been booked; held = pending withdrawals and escrow; available = posted − held.",
+  "wallet.balancesHint":
+    "Posted = money in and out that has been booked; held = pending withdrawals and escrow; available = posted − held.",
   "wallet.depositTitle": "How to deposit",
-  "wallet.depositLead": "Pay in by bank transfer to the platform's account; finance books it to your wallet once it arrives.",
+  "wallet.depositLead":
+    "Pay in by bank transfer to the platform's account; finance books it to your wallet once it arrives.",
   "wallet.bank.demo": "Demo account: do not transfer real money",
   "wallet.bank.accountNameLabel": "Account name",
   "wallet.bank.accountName": "Jiebang Platform Operations Co., Ltd. (demo)",
@@ -379,9 +387,11 @@ export const en: Record<MessageKey, string> = {
   "wallet.bank.bankName": "ICBC Kunming High-tech Sub-branch (demo)",
   "wallet.bank.accountNumberLabel": "Account number",
   "wallet.referenceCode": "Your reference code",
-  "wallet.depositNote": "Put the reference code {code} in the transfer note, or finance cannot match the transfer to you.",
+  "wallet.depositNote":
+    "Put the reference code {code} in the transfer note, or finance cannot match the transfer to you.",
   "wallet.withdrawTitle": "Request a withdrawal",
-  "wallet.withdrawLead": "The amount is held from your available balance at once; finance confirms with the bank reference after paying, or rejects and releases it.",
+  "wallet.withdrawLead":
+    "The amount is held from your available balance at once; finance confirms with the bank reference after paying, or rejects and releases it.",
   "wallet.withdrawAmount": "Amount (yuan)",
   "wallet.amountHint": "e.g. 20000, 20,000.00 or 2万",
   "wallet.payeeBank": "Payee bank",
@@ -398,7 +408,8 @@ export const en: Record<MessageKey, string> = {
   "wallet.errors.insufficientFunds": "Your available balance is too low for this amount.",
   "wallet.errors.tooLong": "Too long.",
   "finance.title": "Finance",
-  "finance.lead": "Match bank statements, book deposits and confirm withdrawals. Each bank reference can be booked only once.",
+  "finance.lead":
+    "Match bank statements, book deposits and confirm withdrawals. Each bank reference can be booked only once.",
   "finance.depositTitle": "Confirm a deposit",
   "finance.referenceCode": "Reference code",
   "finance.referenceCodeHint": "The code from the transfer note, e.g. JB7K3M9QX",
@@ -406,7 +417,8 @@ export const en: Record<MessageKey, string> = {
   "finance.bankReferenceHint": "The reference on the bank slip (4–64 letters, digits, - or _)",
   "finance.depositPreview": "Check",
   "finance.summaryTitle": "Check and confirm",
-  "finance.summaryHint": "Confirming credits the organisation's wallet; submitting the same bank reference again books nothing.",
+  "finance.summaryHint":
+    "Confirming credits the organisation's wallet; submitting the same bank reference again books nothing.",
   "finance.organisation": "Organisation",
   "finance.depositConfirm": "Confirm deposit",
   "finance.cancel": "Back",
@@ -425,9 +437,11 @@ export const en: Record<MessageKey, string> = {
   "finance.recentTitle": "Recent deposits",
   "finance.recentEmpty": "No deposits yet.",
   "adminLedger.title": "Ledger",
-  "adminLedger.lead": "The platform's double-entry ledger: accounts, transactions with their postings, and reconciliation.",
+  "adminLedger.lead":
+    "The platform's double-entry ledger: accounts, transactions with their postings, and reconciliation.",
   "adminLedger.mismatchTitle": "The ledger does not reconcile!",
-  "adminLedger.mismatchBody": "The last reconciliation found differences ({accounts} accounts whose totals differ from their postings). Nothing is fixed automatically: investigate now and fix with a correcting transaction.",
+  "adminLedger.mismatchBody":
+    "The last reconciliation found differences ({accounts} accounts whose totals differ from their postings). Nothing is fixed automatically: investigate now and fix with a correcting transaction.",
   "adminLedger.postedUnbalanced": "Posted debits ≠ posted credits",
   "adminLedger.pendingUnbalanced": "Held debits ≠ held credits",
   "adminLedger.orphanPostings": "{count} postings name a missing account or transaction",
@@ -455,7 +469,8 @@ export const en: Record<MessageKey, string> = {
   "adminLedger.runNow": "Run reconciliation now",
   "adminLedger.accounts": "Accounts",
   "adminLedger.search": "Search accounts by address",
-  "adminLedger.searchHint": "Any part of an address, e.g. org:, escrow:challenge or an organisation id; empty lists the platform accounts.",
+  "adminLedger.searchHint":
+    "Any part of an address, e.g. org:, escrow:challenge or an organisation id; empty lists the platform accounts.",
   "adminLedger.searchSubmit": "Search",
   "adminLedger.noAccounts": "No matching accounts.",
   "adminLedger.address": "Address",
@@ -502,7 +517,8 @@ export const en: Record<MessageKey, string> = {
   "errors.challenge.hasBids": "Teams have already bid; withdrawing needs the zone's approval.",
   "errors.challenge.noBids": "There are no bids.",
   "errors.challenge.notEditable": "This cannot be changed now.",
-  "errors.challenge.insufficientFundsToSign": "Not enough money in the wallet: signing escrows {required} fen, {available} fen is available. Please deposit first ({depositPath}).",
+  "errors.challenge.insufficientFundsToSign":
+    "Not enough money in the wallet: signing escrows {required} fen, {available} fen is available. Please deposit first ({depositPath}).",
   "errors.challenge.criteriaWeights": "Criterion weights must be positive whole numbers adding up to 100.",
   "errors.challenge.criteriaLocked": "Scoring has started; the criteria can no longer change.",
   "errors.challenge.feedbackMissing": "{count} losing bids still need feedback before the winner can be proposed.",
@@ -532,7 +548,8 @@ export const en: Record<MessageKey, string> = {
   "errors.challenge.field.indicators": "Give 1–30 measurable technical indicators.",
   "errors.challenge.field.industry": "Choose an industry.",
   "errors.challenge.field.fieldTags": "At most 10 field tags of up to 30 characters.",
-  "errors.challenge.field.milestones": "Check the milestones (name, deliverable, acceptance criteria, amount, due date).",
+  "errors.challenge.field.milestones":
+    "Check the milestones (name, deliverable, acceptance criteria, amount, due date).",
   "errors.challenge.field.bidDeadline": "Set the bidding deadline.",
   "errors.challenge.field.ipTerms": "Choose the IP terms.",
   "errors.challenge.field.solverOrigin": "Allow domestic or international solvers, or both.",
@@ -677,7 +694,8 @@ export const en: Record<MessageKey, string> = {
   "dashboard.browseChallenges": "Browse open challenges",
   "dashboard.enterprise.postChallenge": "Post a challenge",
   "challenges.title": "Key technology challenges (揭榜挂帅)",
-  "challenges.lead": "Enterprises post key technology problems, solvers at home and abroad bid; the zone approves, experts review, the result is publicly noticed, and the bounty is held in escrow per milestone and paid on acceptance.",
+  "challenges.lead":
+    "Enterprises post key technology problems, solvers at home and abroad bid; the zone approves, experts review, the result is publicly noticed, and the bounty is held in escrow per milestone and paid on acceptance.",
   "challenges.post": "Post a challenge",
   "challenges.mine": "My challenges",
   "challenges.filters": "Filters",
@@ -759,7 +777,8 @@ export const en: Record<MessageKey, string> = {
   "challengeForm.organisation": "Posting organisation",
   "challengeForm.title": "Title",
   "challengeForm.problemStatement": "Problem statement",
-  "challengeForm.problemHint": "Describe the problem, the state of the art and what is hard; separate paragraphs with an empty line.",
+  "challengeForm.problemHint":
+    "Describe the problem, the state of the art and what is hard; separate paragraphs with an empty line.",
   "challengeForm.industry": "Industry",
   "challengeForm.choose": "Choose",
   "challengeForm.fieldTags": "Technology field tags",
@@ -790,7 +809,8 @@ export const en: Record<MessageKey, string> = {
   "challengeForm.save": "Save changes",
   "bidForm.title": "Bid: submit your proposal",
   "bidForm.editTitle": "Edit your bid",
-  "bidForm.sealedNote": "Bids are sealed: neither the seeker nor other bidders see them before the deadline. Each submission returns a receipt with a SHA-256 commitment and the server time. You can edit or withdraw until the deadline.",
+  "bidForm.sealedNote":
+    "Bids are sealed: neither the seeker nor other bidders see them before the deadline. Each submission returns a receipt with a SHA-256 commitment and the server time. You can edit or withdraw until the deadline.",
   "bidForm.saved": "Bid saved. Your receipt:",
   "bidForm.commitment": "Commitment",
   "bidForm.serverTime": "Server time",
@@ -852,7 +872,8 @@ export const en: Record<MessageKey, string> = {
   "manage.inviteExpert": "Invite an expert",
   "manage.invite": "Invite",
   "manage.bids": "Bids ({count})",
-  "manage.rankingCaption": "Ranking: each criterion is the average of the reviewers not recused; the spread is the highest minus the lowest reviewer's weighted total.",
+  "manage.rankingCaption":
+    "Ranking: each criterion is the average of the reviewers not recused; the spread is the highest minus the lowest reviewer's weighted total.",
   "manage.rank": "Rank",
   "manage.bidder": "Bidder",
   "manage.total": "Weighted total",
@@ -886,8 +907,10 @@ export const en: Record<MessageKey, string> = {
   "manage.notYet": "Not yet",
   "manage.fee": "Platform fee",
   "manage.terms": "Contract terms",
-  "manage.termsHint": "Signing needs both sides to confirm the same text; changing it clears the other side's confirmation.",
-  "manage.defaultTerms": "Both sides agree on “{title}” under the published indicators, milestones, acceptance criteria and IP terms; the bounty is escrowed per milestone and paid on acceptance.",
+  "manage.termsHint":
+    "Signing needs both sides to confirm the same text; changing it clears the other side's confirmation.",
+  "manage.defaultTerms":
+    "Both sides agree on “{title}” under the published indicators, milestones, acceptance criteria and IP terms; the bounty is escrowed per milestone and paid on acceptance.",
   "manage.escrowNote": "Once both sides confirm, your wallet funds the escrow of every milestone.{amount}",
   "manage.confirmContract": "Confirm the terms",
   "manage.confirmAgain": "Confirm again",

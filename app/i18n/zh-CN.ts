@@ -119,11 +119,13 @@ export const zhCN = {
   "dashboard.none": "无",
   "dashboard.next": "下一步",
   "dashboard.enterprise.title": "企业工作台",
-  "dashboard.enterprise.empty": "您还没有发布技术需求。发布第一个榜单：写清要解决的问题、可量化的技术指标和按里程碑拆分的赏金，提交高新区审核。",
+  "dashboard.enterprise.empty":
+    "您还没有发布技术需求。发布第一个榜单：写清要解决的问题、可量化的技术指标和按里程碑拆分的赏金，提交高新区审核。",
   "dashboard.enterprise.wallet": "单位账户",
   "dashboard.enterprise.available": "可用余额",
   "dashboard.enterprise.walletLink": "查看账户与充值说明",
-  "dashboard.enterprise.walletEmpty": "账户余额为零。揭榜赏金需先充值：按“充值说明”银行转账并备注单位识别码，平台财务确认后到账。",
+  "dashboard.enterprise.walletEmpty":
+    "账户余额为零。揭榜赏金需先充值：按“充值说明”银行转账并备注单位识别码，平台财务确认后到账。",
   "dashboard.university.title": "高校院所工作台",
   "dashboard.university.empty": "还没有挂牌的科技成果。挂牌一项成果：填写专利与权属、成熟度（TRL）和转让方式。",
   "dashboard.researcher.title": "科研人员工作台",
@@ -415,7 +417,8 @@ export const zhCN = {
   "adminLedger.title": "总账",
   "adminLedger.lead": "平台复式记账总账：账户、交易与分录、对账结果。",
   "adminLedger.mismatchTitle": "对账不平！",
-  "adminLedger.mismatchBody": "最近一次对账发现差异（{accounts} 个账户余额与分录合计不符）。系统不会自动修正，请立即排查并以冲正交易处理。",
+  "adminLedger.mismatchBody":
+    "最近一次对账发现差异（{accounts} 个账户余额与分录合计不符）。系统不会自动修正，请立即排查并以冲正交易处理。",
   "adminLedger.postedUnbalanced": "已入账借方合计 ≠ 贷方合计",
   "adminLedger.pendingUnbalanced": "冻结借方合计 ≠ 贷方合计",
   "adminLedger.orphanPostings": "{count} 条分录指向不存在的账户或交易",
@@ -490,7 +493,8 @@ export const zhCN = {
   "errors.challenge.hasBids": "已有团队揭榜，撤榜须经高新区管委会同意。",
   "errors.challenge.noBids": "尚无有效揭榜。",
   "errors.challenge.notEditable": "当前状态下不能修改。",
-  "errors.challenge.insufficientFundsToSign": "企业账户可用余额不足：签约需托管 {required} 分，当前可用 {available} 分。请先充值（{depositPath}）。",
+  "errors.challenge.insufficientFundsToSign":
+    "企业账户可用余额不足：签约需托管 {required} 分，当前可用 {available} 分。请先充值（{depositPath}）。",
   "errors.challenge.criteriaWeights": "评审指标权重须为正整数且合计为 100。",
   "errors.challenge.criteriaLocked": "已开始评分，评审指标不能再修改。",
   "errors.challenge.feedbackMissing": "还有 {count} 个未中选方案尚未填写反馈，填写完毕后才能提出中选建议。",
@@ -665,7 +669,8 @@ export const zhCN = {
   "dashboard.browseChallenges": "浏览揭榜中的榜单",
   "dashboard.enterprise.postChallenge": "发布榜单",
   "challenges.title": "揭榜挂帅",
-  "challenges.lead": "企业张榜出题，国内外团队揭榜攻关；高新区审核发榜，专家评审，结果公示，赏金按里程碑托管并在验收后支付。",
+  "challenges.lead":
+    "企业张榜出题，国内外团队揭榜攻关；高新区审核发榜，专家评审，结果公示，赏金按里程碑托管并在验收后支付。",
   "challenges.post": "发布榜单",
   "challenges.mine": "我的揭榜挂帅",
   "challenges.filters": "筛选",
@@ -778,7 +783,8 @@ export const zhCN = {
   "challengeForm.save": "保存修改",
   "bidForm.title": "揭榜：提交方案",
   "bidForm.editTitle": "修改揭榜方案",
-  "bidForm.sealedNote": "方案密封：截止前发榜方和其他揭榜方都看不到；提交后获得带服务器时间的 SHA-256 承诺回执。截止前可修改或撤回。",
+  "bidForm.sealedNote":
+    "方案密封：截止前发榜方和其他揭榜方都看不到；提交后获得带服务器时间的 SHA-256 承诺回执。截止前可修改或撤回。",
   "bidForm.saved": "方案已提交，回执如下。",
   "bidForm.commitment": "承诺哈希",
   "bidForm.serverTime": "服务器时间",
@@ -875,7 +881,8 @@ export const zhCN = {
   "manage.fee": "平台服务费率",
   "manage.terms": "签约条款",
   "manage.termsHint": "双方确认同一文本后签约；修改条款会清除对方的确认。",
-  "manage.defaultTerms": "双方就「{title}」按本榜单公布的技术指标、里程碑、验收标准与知识产权约定签约，赏金按里程碑托管，验收通过后支付。",
+  "manage.defaultTerms":
+    "双方就「{title}」按本榜单公布的技术指标、里程碑、验收标准与知识产权约定签约，赏金按里程碑托管，验收通过后支付。",
   "manage.escrowNote": "双方都确认后，将从本单位账户为每个里程碑托管赏金。{amount}",
   "manage.confirmContract": "确认签约条款",
   "manage.confirmAgain": "再次确认",

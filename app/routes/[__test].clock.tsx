@@ -24,12 +24,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!testClockEnabled()) throw new Response(null, { status: 404 });
   const form = await readForm(request, context);
   const days = Number(form.get("days") ?? "0");
-  if (!Number.isFinite(days) || days < 0 || days > 3650) return Response.json({ error: "days must be 0–3650" }, { status: 400 });
+  if (!Number.isFinite(days) || days < 0 || days > 3650)
+    return Response.json({ error: "days must be 0–3650" }, { status: 400 });
   setClockOffsetMs(clockOffsetMs() + Math.round(days * 86_400_000));
   const db = context.services.database.prisma;
   const closed = await closeDueBidding({ db, now: now() });
   const notices = await endDuePublicNotices({ db, now: now() });
-  return { now: now().toISOString(), closed: closed.closed.length, failed: closed.failed.length, ended: notices.ended.length, waiting: notices.waiting.length };
+  return {
+    now: now().toISOString(),
+    closed: closed.closed.length,
+    failed: closed.failed.length,
+    ended: notices.ended.length,
+    waiting: notices.waiting.length,
+  };
 }
 
 export default function TestClock() {
@@ -48,7 +55,8 @@ export default function TestClock() {
       ) : null}
       <Form method="post">
         <CsrfInput />
-        <label htmlFor="days">Advance by days</label> <input id="days" name="days" type="number" step="any" defaultValue="1" />{" "}
+        <label htmlFor="days">Advance by days</label>{" "}
+        <input id="days" name="days" type="number" step="any" defaultValue="1" />{" "}
         <button type="submit">Advance and run timed transitions</button>
       </Form>
     </>

@@ -54,7 +54,11 @@ export default function AdminJobs() {
           </span>
         ))}
       </p>
-      {result && "ok" in result ? <div className="alert success">{t("jobs.retried")}</div> : <FormAlert failure={result} />}
+      {result && "ok" in result ? (
+        <div className="alert success">{t("jobs.retried")}</div>
+      ) : (
+        <FormAlert failure={result} />
+      )}
       {failed.length === 0 ? (
         <div className="empty">{t("jobs.empty")}</div>
       ) : (

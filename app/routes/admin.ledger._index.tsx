@@ -21,7 +21,13 @@ interface RunReport {
   overpostedHolds?: number;
   transactions?: number;
   postings?: number;
-  mismatches?: { address: string; debitsPosted?: [string, string]; creditsPosted?: [string, string]; debitsPending?: [string, string]; creditsPending?: [string, string] }[];
+  mismatches?: {
+    address: string;
+    debitsPosted?: [string, string];
+    creditsPosted?: [string, string];
+    debitsPending?: [string, string];
+    creditsPending?: [string, string];
+  }[];
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -29,7 +35,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = context.services.database.prisma;
   const url = new URL(request.url);
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 200);
-  const [accounts, runs] = await Promise.all([searchAccounts({ db, query: q || "platform:", limit: 50 }), reconciliationHistory({ db, limit: 30 })]);
+  const [accounts, runs] = await Promise.all([
+    searchAccounts({ db, query: q || "platform:", limit: 50 }),
+    reconciliationHistory({ db, limit: 30 }),
+  ]);
   const latest = runs[0];
   const report = (latest?.report ?? {}) as RunReport;
   return {
@@ -109,9 +118,15 @@ export default function AdminLedger() {
           <ul>
             {!latest.postedBalanced ? <li>{t("adminLedger.postedUnbalanced")}</li> : null}
             {!latest.pendingBalanced ? <li>{t("adminLedger.pendingUnbalanced")}</li> : null}
-            {latest.orphanPostings > 0 ? <li>{t("adminLedger.orphanPostings", { count: latest.orphanPostings })}</li> : null}
-            {latest.emptyTransactions > 0 ? <li>{t("adminLedger.emptyTransactions", { count: latest.emptyTransactions })}</li> : null}
-            {latest.overpostedHolds > 0 ? <li>{t("adminLedger.overpostedHolds", { count: latest.overpostedHolds })}</li> : null}
+            {latest.orphanPostings > 0 ? (
+              <li>{t("adminLedger.orphanPostings", { count: latest.orphanPostings })}</li>
+            ) : null}
+            {latest.emptyTransactions > 0 ? (
+              <li>{t("adminLedger.emptyTransactions", { count: latest.emptyTransactions })}</li>
+            ) : null}
+            {latest.overpostedHolds > 0 ? (
+              <li>{t("adminLedger.overpostedHolds", { count: latest.overpostedHolds })}</li>
+            ) : null}
             {latest.mismatches.map((m) => (
               <li key={m.address}>
                 <Link to={`/admin/ledger/accounts/${encodeURIComponent(m.address)}`}>
@@ -120,7 +135,8 @@ export default function AdminLedger() {
                 {m.fields.map((f) => (
                   <span key={f.field} className="small">
                     {" "}
-                    · {t(`adminLedger.total.${f.field}`)}: {t("adminLedger.storedVsActual", { stored: f.stored, actual: f.actual })}
+                    · {t(`adminLedger.total.${f.field}`)}:{" "}
+                    {t("adminLedger.storedVsActual", { stored: f.stored, actual: f.actual })}
                   </span>
                 ))}
               </li>
@@ -139,7 +155,11 @@ export default function AdminLedger() {
         {latest ? (
           <>
             <p data-testid="reconciliation-status">
-              {latest.ok ? <span className="badge ok">{t("adminLedger.clean")}</span> : <span className="badge bad">{t("adminLedger.mismatch")}</span>}{" "}
+              {latest.ok ? (
+                <span className="badge ok">{t("adminLedger.clean")}</span>
+              ) : (
+                <span className="badge bad">{t("adminLedger.mismatch")}</span>
+              )}{" "}
               {t("adminLedger.lastRun")} <DateTime value={latest.finishedAt} /> · #{latest.id}
             </p>
             <dl className="facts">
@@ -155,11 +175,13 @@ export default function AdminLedger() {
               ) : null}
               <dt>{t("adminLedger.postedTotals")}</dt>
               <dd>
-                {t("adminLedger.debits")} <Money value={latest.postedDebits} /> = {t("adminLedger.credits")} <Money value={latest.postedCredits} />
+                {t("adminLedger.debits")} <Money value={latest.postedDebits} /> = {t("adminLedger.credits")}{" "}
+                <Money value={latest.postedCredits} />
               </dd>
               <dt>{t("adminLedger.pendingTotals")}</dt>
               <dd>
-                {t("adminLedger.debits")} <Money value={latest.pendingDebits} /> = {t("adminLedger.credits")} <Money value={latest.pendingCredits} />
+                {t("adminLedger.debits")} <Money value={latest.pendingDebits} /> = {t("adminLedger.credits")}{" "}
+                <Money value={latest.pendingCredits} />
               </dd>
             </dl>
           </>
@@ -180,7 +202,14 @@ export default function AdminLedger() {
         <Form method="get" className="filter-row" role="search">
           <div className="field">
             <label htmlFor="account-q">{t("adminLedger.search")}</label>
-            <input id="account-q" name="q" type="search" defaultValue={data.q} placeholder="org: / escrow: / platform:" aria-describedby="account-q-hint" />
+            <input
+              id="account-q"
+              name="q"
+              type="search"
+              defaultValue={data.q}
+              placeholder="org: / escrow: / platform:"
+              aria-describedby="account-q-hint"
+            />
             <span id="account-q-hint" className="hint">
               {t("adminLedger.searchHint")}
             </span>
@@ -267,7 +296,9 @@ export default function AdminLedger() {
                       {r.ok ? (
                         <span className="badge ok">{t("adminLedger.clean")}</span>
                       ) : (
-                        <span className="badge bad">{t("adminLedger.mismatchCount", { count: r.mismatchedAccounts })}</span>
+                        <span className="badge bad">
+                          {t("adminLedger.mismatchCount", { count: r.mismatchedAccounts })}
+                        </span>
                       )}
                     </td>
                     <td>{r.accountsChecked}</td>

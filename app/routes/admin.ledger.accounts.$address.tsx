@@ -78,7 +78,8 @@ export default function LedgerAccount() {
         <dl className="facts">
           <dt>{t("adminLedger.type")}</dt>
           <dd>
-            {t(`accountType.${account.type}`)} · {t("adminLedger.normalSide")} {t(`adminLedger.side.${account.normalSide}`)}
+            {t(`accountType.${account.type}`)} · {t("adminLedger.normalSide")}{" "}
+            {t(`adminLedger.side.${account.normalSide}`)}
           </dd>
           <dt>{t("adminLedger.flags")}</dt>
           <dd>{t(`adminLedger.flag.${account.flags}`)}</dd>
@@ -100,7 +101,14 @@ export default function LedgerAccount() {
           </dd>
         </dl>
       </section>
-      <Statement statement={statement} fromText={range.fromText} toText={range.toText} dateErrors={range.errors} csvHref={csvHref} admin />
+      <Statement
+        statement={statement}
+        fromText={range.fromText}
+        toText={range.toText}
+        dateErrors={range.errors}
+        csvHref={csvHref}
+        admin
+      />
     </>
   );
 }

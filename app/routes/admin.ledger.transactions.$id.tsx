@@ -13,7 +13,9 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: ledgerStyl
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requirePermission(request, context, "read:ledger:any");
   if (!/^\d{1,19}$/.test(params.id ?? "")) throw new Response(null, { status: 404 });
-  const tx = await domainCall(() => transactionDetail({ db: context.services.database.prisma, id: BigInt(params.id!) }));
+  const tx = await domainCall(() =>
+    transactionDetail({ db: context.services.database.prisma, id: BigInt(params.id!) }),
+  );
   return {
     tx: {
       id: tx.id.toString(),
@@ -27,7 +29,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       metadata: JSON.stringify(tx.metadata ?? {}, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2),
       postings: tx.postings.map((p) => ({ ...p, amount: p.amount.toString() })),
       total: tx.postings.reduce((sum, p) => sum + p.amount, 0n).toString(),
-      resolution: tx.resolution ? { id: tx.resolution.id.toString(), kind: tx.resolution.kind, createdAt: tx.resolution.createdAt.toISOString() } : null,
+      resolution: tx.resolution
+        ? {
+            id: tx.resolution.id.toString(),
+            kind: tx.resolution.kind,
+            createdAt: tx.resolution.createdAt.toISOString(),
+          }
+        : null,
     },
   };
 }
@@ -101,7 +109,8 @@ export default function LedgerTransaction() {
               <dd>
                 {tx.resolution ? (
                   <>
-                    {t(`ledgerKind.${tx.resolution.kind}`)} <TxLink id={tx.resolution.id} /> · <DateTime value={tx.resolution.createdAt} />
+                    {t(`ledgerKind.${tx.resolution.kind}`)} <TxLink id={tx.resolution.id} /> ·{" "}
+                    <DateTime value={tx.resolution.createdAt} />
                   </>
                 ) : (
                   <span className="badge pending">{t("adminLedger.open")}</span>
@@ -139,7 +148,13 @@ export default function LedgerTransaction() {
                   <td className="num">
                     <Money value={p.amount} wan={false} />
                   </td>
-                  <td>{p.pending ? <span className="badge pending">{t("ledgerKind.pending")}</span> : <span className="badge">{t("ledgerKind.posted")}</span>}</td>
+                  <td>
+                    {p.pending ? (
+                      <span className="badge pending">{t("ledgerKind.pending")}</span>
+                    ) : (
+                      <span className="badge">{t("ledgerKind.posted")}</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -2,7 +2,14 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "#domain/access/permissions.ts";
-import { answerQuestion, askQuestion, fileObjection, getChallengeDetail, listQuestions, recordChallengeView } from "../domain.server.ts";
+import {
+  answerQuestion,
+  askQuestion,
+  fileObjection,
+  getChallengeDetail,
+  listQuestions,
+  recordChallengeView,
+} from "../domain.server.ts";
 import { Control, StatusBadge, failureOf } from "../components/challenge.tsx";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { DateTime } from "../components/datetime.tsx";
@@ -26,7 +33,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const challengeId = params.id ?? "";
   const detail = await domainCall(() => getChallengeDetail({ db: db(context), actor, challengeId, now: now() }));
   const questions = await domainCall(() => listQuestions({ db: db(context), actor, challengeId }));
-  if (!detail.viewer.isSeeker && !detail.viewer.isZoneOfficer) await recordChallengeView({ db: db(context), challengeId });
+  if (!detail.viewer.isSeeker && !detail.viewer.isZoneOfficer)
+    await recordChallengeView({ db: db(context), challengeId });
   const t = now();
   return {
     challenge: plain(detail),
@@ -36,12 +44,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     biddingOpen: detail.status === "published" && new Date(detail.bidDeadline) > t,
     noticeOpen: detail.status === "public_notice",
     // Workspace of this challenge: the enterprise, the zone, the reviewers and the winner.
-    canManage: detail.viewer.isSeeker || detail.viewer.isZoneOfficer || detail.viewer.isReviewer || detail.viewer.isWinner,
+    canManage:
+      detail.viewer.isSeeker || detail.viewer.isZoneOfficer || detail.viewer.isReviewer || detail.viewer.isWinner,
   };
 }
 
 const schema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("ask"), body: z.string({ error: "errors.question.field.body" }), private: z.string().optional() }),
+  z.object({
+    intent: z.literal("ask"),
+    body: z.string({ error: "errors.question.field.body" }),
+    private: z.string().optional(),
+  }),
   z.object({ intent: z.literal("objection"), body: z.string({ error: "errors.objection.field.body" }) }),
   z.object({
     intent: z.literal("answer"),
@@ -61,7 +74,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (v.intent === "ask") await askQuestion({ ...base, body: v.body, private: v.private === "on" });
     if (v.intent === "objection") await fileObjection({ ...base, body: v.body });
     if (v.intent === "answer")
-      await answerQuestion({ db: base.db, actor: base.actor, now: base.now, questionId: v.target, answer: v.answer, public: v.public === "on" });
+      await answerQuestion({
+        db: base.db,
+        actor: base.actor,
+        now: base.now,
+        questionId: v.target,
+        answer: v.answer,
+        public: v.public === "on",
+      });
   } catch (error) {
     return appErrorResponse(error, parsed.values);
   }
@@ -76,7 +96,9 @@ export default function ChallengeDetail() {
   const t = useT();
   const locale = useLocale();
   const c = data.challenge;
-  const indicators = Array.isArray(c.indicators) ? (c.indicators as { name: string; target: string; unit?: string }[]) : [];
+  const indicators = Array.isArray(c.indicators)
+    ? (c.indicators as { name: string; target: string; unit?: string }[])
+    : [];
   const money = c.money;
   return (
     <>
@@ -157,7 +179,12 @@ export default function ChallengeDetail() {
                     <Money value={money.held} />
                   </dd>
                 </dl>
-                <progress className="progress" aria-label={t("challenges.progress")} value={Number(BigInt(money.settled) / 100n)} max={Math.max(1, Number(BigInt(money.funded) / 100n))} />
+                <progress
+                  className="progress"
+                  aria-label={t("challenges.progress")}
+                  value={Number(BigInt(money.settled) / 100n)}
+                  max={Math.max(1, Number(BigInt(money.funded) / 100n))}
+                />
               </>
             ) : null}
             <div className="table-wrap">
@@ -200,7 +227,13 @@ export default function ChallengeDetail() {
                             <Money value={row?.held ?? "0"} wan={false} />
                           </td>
                         ) : null}
-                        <td>{c.status === "draft" || m.status === "pending" ? "—" : <StatusBadge kind="milestone" status={m.status} />}</td>
+                        <td>
+                          {c.status === "draft" || m.status === "pending" ? (
+                            "—"
+                          ) : (
+                            <StatusBadge kind="milestone" status={m.status} />
+                          )}
+                        </td>
                       </tr>
                     );
                   })}
@@ -222,7 +255,8 @@ export default function ChallengeDetail() {
                   <>
                     <dt>{t("challenges.noticePeriod")}</dt>
                     <dd>
-                      <DateTime value={c.notice.startedAt} /> – {c.notice.endsAt ? <DateTime value={c.notice.endsAt} /> : "—"}
+                      <DateTime value={c.notice.startedAt} /> –{" "}
+                      {c.notice.endsAt ? <DateTime value={c.notice.endsAt} /> : "—"}
                     </dd>
                   </>
                 ) : null}
@@ -260,7 +294,14 @@ export default function ChallengeDetail() {
                   <Form method="post" className="stack" noValidate>
                     <CsrfInput />
                     <input type="hidden" name="intent" value="objection" />
-                    <Control id="objection-body" name="body" as="textarea" label={t("challenges.objectionBody")} hint={t("challenges.objectionHint")} failure={failureOf(failure, "objection")} />
+                    <Control
+                      id="objection-body"
+                      name="body"
+                      as="textarea"
+                      label={t("challenges.objectionBody")}
+                      hint={t("challenges.objectionHint")}
+                      failure={failureOf(failure, "objection")}
+                    />
                     <div>
                       <button type="submit" className="button secondary">
                         {t("challenges.fileObjection")}
@@ -281,7 +322,8 @@ export default function ChallengeDetail() {
                 {data.questions.map((q) => (
                   <li key={q.id}>
                     <p className="m0">
-                      {t("challenges.question")}: {q.body} {q.private ? <span className="badge">{t("challenges.private")}</span> : null}
+                      {t("challenges.question")}: {q.body}{" "}
+                      {q.private ? <span className="badge">{t("challenges.private")}</span> : null}
                     </p>
                     {q.answer ? (
                       <p className="m0 answer">
@@ -292,7 +334,13 @@ export default function ChallengeDetail() {
                         <CsrfInput />
                         <input type="hidden" name="intent" value="answer" />
                         <input type="hidden" name="target" value={q.id} />
-                        <Control id={`answer-${q.id}`} name="answer" as="textarea" label={t("challenges.answerLabel")} failure={failureOf(failure, "answer", q.id)} />
+                        <Control
+                          id={`answer-${q.id}`}
+                          name="answer"
+                          as="textarea"
+                          label={t("challenges.answerLabel")}
+                          failure={failureOf(failure, "answer", q.id)}
+                        />
                         <label className="choice">
                           <input type="checkbox" name="public" defaultChecked /> {t("challenges.answerPublic")}
                         </label>
@@ -320,7 +368,13 @@ export default function ChallengeDetail() {
                 <Form method="post" className="stack" noValidate>
                   <CsrfInput />
                   <input type="hidden" name="intent" value="ask" />
-                  <Control id="question-body" name="body" as="textarea" label={t("challenges.askLabel")} failure={failureOf(failure, "ask")} />
+                  <Control
+                    id="question-body"
+                    name="body"
+                    as="textarea"
+                    label={t("challenges.askLabel")}
+                    failure={failureOf(failure, "ask")}
+                  />
                   <label className="choice">
                     <input type="checkbox" name="private" /> {t("challenges.askPrivate")}
                   </label>
@@ -353,10 +407,19 @@ export default function ChallengeDetail() {
               <dd>{t(`challenge.visibility.${c.visibility}`)}</dd>
               <dt>{t("challenges.solverOrigin")}</dt>
               <dd>
-                {[c.eligibility.domesticAllowed ? t("challenges.domestic") : null, c.eligibility.internationalAllowed ? t("challenges.international") : null].filter(Boolean).join(" · ")}
+                {[
+                  c.eligibility.domesticAllowed ? t("challenges.domestic") : null,
+                  c.eligibility.internationalAllowed ? t("challenges.international") : null,
+                ]
+                  .filter(Boolean)
+                  .join(" · ")}
               </dd>
               <dt>{t("challenges.orgTypes")}</dt>
-              <dd>{c.eligibility.eligibleOrgTypes.length === 0 ? t("challenges.anyOrgType") : c.eligibility.eligibleOrgTypes.map((o) => t(`orgType.${o}`)).join(" · ")}</dd>
+              <dd>
+                {c.eligibility.eligibleOrgTypes.length === 0
+                  ? t("challenges.anyOrgType")
+                  : c.eligibility.eligibleOrgTypes.map((o) => t(`orgType.${o}`)).join(" · ")}
+              </dd>
               <dt>{t("challenges.individuals")}</dt>
               <dd>{c.eligibility.individualsAllowed ? t("challenges.yes") : t("challenges.no")}</dd>
               {c.fieldTags.length > 0 ? (

@@ -26,18 +26,33 @@ const MEMBER_ROWS = 3;
 /** The organisations the user may bid for (individual researchers bid as themselves). */
 function bidderOrganisations(current: CurrentUser) {
   return current.memberships
-    .filter((m) => can(current.actor, "bid:challenge:any", { organisationId: m.organisation.id }) && m.organisation.type !== "zone_administration" && m.organisation.type !== "platform")
+    .filter(
+      (m) =>
+        can(current.actor, "bid:challenge:any", { organisationId: m.organisation.id }) &&
+        m.organisation.type !== "zone_administration" &&
+        m.organisation.type !== "platform",
+    )
     .map((m) => ({ id: m.organisation.id, name: m.organisation.name }));
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const current = await requirePermission(request, context, "bid:challenge:any");
   const challengeId = params.id ?? "";
-  const detail = await domainCall(() => getChallengeDetail({ db: db(context), actor: current.actor, challengeId, now: now() }));
+  const detail = await domainCall(() =>
+    getChallengeDetail({ db: db(context), actor: current.actor, challengeId, now: now() }),
+  );
   const mine = await myBidInChallenge({ db: db(context), actor: current.actor, challengeId });
   const url = new URL(request.url);
   return {
-    challenge: plain({ id: detail.id, title: detail.title, bounty: detail.bounty, bidDeadline: detail.bidDeadline, status: detail.status, milestones: detail.milestones.map((m) => ({ index: m.index, name: m.name, amount: m.amount })), individualsAllowed: detail.eligibility.individualsAllowed }),
+    challenge: plain({
+      id: detail.id,
+      title: detail.title,
+      bounty: detail.bounty,
+      bidDeadline: detail.bidDeadline,
+      status: detail.status,
+      milestones: detail.milestones.map((m) => ({ index: m.index, name: m.name, amount: m.amount })),
+      individualsAllowed: detail.eligibility.individualsAllowed,
+    }),
     open: detail.status === "published" && detail.bidDeadline > now(),
     mine: mine && mine.status === "submitted" ? plain(mine) : null,
     orgs: bidderOrganisations(current),
@@ -62,7 +77,8 @@ function readBid(form: FormData, milestoneCount: number): BidInput {
     if (!Number.isInteger(days) || days < 1) fieldErrors[`schedule.${i}`] = "errors.bid.field.schedule";
     schedule.push({ milestoneIndex: i, days });
   }
-  if (Object.keys(fieldErrors).length > 0) throw new AppError("bad_request", "errors.challenge.invalid", { fieldErrors });
+  if (Object.keys(fieldErrors).length > 0)
+    throw new AppError("bad_request", "errors.challenge.invalid", { fieldErrors });
   const members = [];
   for (let i = 0; i < MEMBER_ROWS; i++) {
     const name = str(`members.${i}.name`);
@@ -103,7 +119,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       await editBid({ ...base, bidId: mine.id, input });
     } else {
       const org = String(form.get("organisationId") ?? "");
-      const organisationId = org === "individual" ? null : (bidderOrganisations(current).find((o) => o.id === org)?.id ?? null);
+      const organisationId =
+        org === "individual" ? null : (bidderOrganisations(current).find((o) => o.id === org)?.id ?? null);
       await submitBid({ ...base, challengeId, organisationId, input });
     }
   } catch (error) {
@@ -118,7 +135,9 @@ export default function BidPage() {
   const t = useT();
   const c = data.challenge;
   const mine = data.mine;
-  const members = Array.isArray(mine?.members) ? (mine.members as { name: string; role: string; organisation?: string }[]) : [];
+  const members = Array.isArray(mine?.members)
+    ? (mine.members as { name: string; role: string; organisation?: string }[])
+    : [];
   const schedule = Array.isArray(mine?.schedule) ? (mine.schedule as { milestoneIndex: number; days: number }[]) : [];
   return (
     <>
@@ -127,7 +146,8 @@ export default function BidPage() {
       </p>
       <h1>{mine ? t("bidForm.editTitle") : t("bidForm.title")}</h1>
       <p className="muted">
-        {t("challenges.bounty")}: <Money value={c.bounty} /> · {t("challenges.deadline")}: <DateTime value={c.bidDeadline} />
+        {t("challenges.bounty")}: <Money value={c.bounty} /> · {t("challenges.deadline")}:{" "}
+        <DateTime value={c.bidDeadline} />
       </p>
       <div className="alert info" role="note">
         {t("bidForm.sealedNote")}
@@ -157,12 +177,34 @@ export default function BidPage() {
                 name="organisationId"
                 as="select"
                 label={t("bidForm.organisation")}
-                options={[...data.orgs.map((o) => ({ value: o.id, label: o.name })), ...(data.isResearcher && c.individualsAllowed ? [{ value: "individual", label: t("bidForm.asIndividual") }] : [])]}
+                options={[
+                  ...data.orgs.map((o) => ({ value: o.id, label: o.name })),
+                  ...(data.isResearcher && c.individualsAllowed
+                    ? [{ value: "individual", label: t("bidForm.asIndividual") }]
+                    : []),
+                ]}
                 failure={failure}
               />
             )}
-            <Control id="b-approach" name="approach" as="textarea" label={t("bidForm.approach")} hint={t("bidForm.approachHint")} defaultValue={mine?.approach ?? ""} failure={failure} required />
-            <Control id="b-price" name="price" label={t("bidForm.price")} hint={t("bidForm.priceHint")} defaultValue={mine ? (Number(mine.price) / 100).toFixed(2) : ""} failure={failure} required />
+            <Control
+              id="b-approach"
+              name="approach"
+              as="textarea"
+              label={t("bidForm.approach")}
+              hint={t("bidForm.approachHint")}
+              defaultValue={mine?.approach ?? ""}
+              failure={failure}
+              required
+            />
+            <Control
+              id="b-price"
+              name="price"
+              label={t("bidForm.price")}
+              hint={t("bidForm.priceHint")}
+              defaultValue={mine ? (Number(mine.price) / 100).toFixed(2) : ""}
+              failure={failure}
+              required
+            />
             <fieldset className="milestone-rows">
               <legend>{t("bidForm.schedule")}</legend>
               {c.milestones.map((m) => (
@@ -182,14 +224,46 @@ export default function BidPage() {
               {Array.from({ length: MEMBER_ROWS }, (_, i) => (
                 <fieldset className="row-grid" key={i}>
                   <legend>{t("bidForm.memberRow", { n: i + 1 })}</legend>
-                  <Control id={`b-m-${i}-name`} name={`members.${i}.name`} label={t("bidForm.memberName")} defaultValue={members[i]?.name ?? ""} failure={failure} />
-                  <Control id={`b-m-${i}-role`} name={`members.${i}.role`} label={t("bidForm.memberRole")} defaultValue={members[i]?.role ?? ""} failure={failure} />
-                  <Control id={`b-m-${i}-org`} name={`members.${i}.organisation`} label={t("bidForm.memberOrg")} defaultValue={members[i]?.organisation ?? ""} failure={failure} />
+                  <Control
+                    id={`b-m-${i}-name`}
+                    name={`members.${i}.name`}
+                    label={t("bidForm.memberName")}
+                    defaultValue={members[i]?.name ?? ""}
+                    failure={failure}
+                  />
+                  <Control
+                    id={`b-m-${i}-role`}
+                    name={`members.${i}.role`}
+                    label={t("bidForm.memberRole")}
+                    defaultValue={members[i]?.role ?? ""}
+                    failure={failure}
+                  />
+                  <Control
+                    id={`b-m-${i}-org`}
+                    name={`members.${i}.organisation`}
+                    label={t("bidForm.memberOrg")}
+                    defaultValue={members[i]?.organisation ?? ""}
+                    failure={failure}
+                  />
                 </fieldset>
               ))}
-              <Control id="b-team-orgs" name="teamOrganisations" label={t("bidForm.teamOrganisations")} hint={t("challengeForm.fieldTagsHint")} defaultValue={mine?.teamOrganisations.join("，") ?? ""} failure={failure} />
+              <Control
+                id="b-team-orgs"
+                name="teamOrganisations"
+                label={t("bidForm.teamOrganisations")}
+                hint={t("challengeForm.fieldTagsHint")}
+                defaultValue={mine?.teamOrganisations.join("，") ?? ""}
+                failure={failure}
+              />
             </fieldset>
-            <Control id="b-credentials" name="credentials" as="textarea" label={t("bidForm.credentials")} defaultValue={mine?.credentials ?? ""} failure={failure} />
+            <Control
+              id="b-credentials"
+              name="credentials"
+              as="textarea"
+              label={t("bidForm.credentials")}
+              defaultValue={mine?.credentials ?? ""}
+              failure={failure}
+            />
             <div>
               <button type="submit" className="button">
                 {mine ? t("bidForm.saveEdit") : t("bidForm.submit")}

@@ -17,10 +17,14 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
   const challengeId = params.id ?? "";
-  const c = await domainCall(() => getChallengeDetail({ db: db(context), actor: current.actor, challengeId, now: now() }));
+  const c = await domainCall(() =>
+    getChallengeDetail({ db: db(context), actor: current.actor, challengeId, now: now() }),
+  );
   if (!c.viewer.isSeeker) throw Response.json({ permission: "post:challenge:own" }, { status: 403 });
   if (c.status !== "draft" && c.status !== "returned") throw redirect(`/challenges/${challengeId}/manage`);
-  const indicators = Array.isArray(c.indicators) ? (c.indicators as { name: string; target: string; unit?: string }[]) : [];
+  const indicators = Array.isArray(c.indicators)
+    ? (c.indicators as { name: string; target: string; unit?: string }[])
+    : [];
   const defaults: ChallengeFormDefaults = {
     title: c.title,
     problemStatement: richTextToPlain(c.problemStatement),
@@ -55,7 +59,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     values = read.values;
     await updateChallenge({ db: db(context), actor: current.actor, challengeId, input: read.input, now: now() });
   } catch (error) {
-    if (Object.keys(values).length === 0) for (const [k, v] of form.entries()) if (typeof v === "string" && k !== "csrf") values[k] = v;
+    if (Object.keys(values).length === 0)
+      for (const [k, v] of form.entries()) if (typeof v === "string" && k !== "csrf") values[k] = v;
     return challengeFormFailure(error, values);
   }
   return redirect(`/challenges/${challengeId}/manage`);

@@ -72,8 +72,29 @@ async function optional<T>(read: () => Promise<T>): Promise<T | null> {
 }
 
 /** Transitions the manage page offers as buttons; those with a reason show a text field. */
-const BUTTONS = ["submit", "approve", "publish", "withdraw", "closeBidding", "startReview", "startPublicNotice", "endPublicNotice", "startWork", "close", "approveWithdrawal", "republish"] as const;
-const WITH_REASON = ["return", "requestWithdrawal", "rejectWithdrawal", "fail", "cancel", "rejectProposal", "reopenReview"] as const;
+const BUTTONS = [
+  "submit",
+  "approve",
+  "publish",
+  "withdraw",
+  "closeBidding",
+  "startReview",
+  "startPublicNotice",
+  "endPublicNotice",
+  "startWork",
+  "close",
+  "approveWithdrawal",
+  "republish",
+] as const;
+const WITH_REASON = [
+  "return",
+  "requestWithdrawal",
+  "rejectWithdrawal",
+  "fail",
+  "cancel",
+  "rejectProposal",
+  "reopenReview",
+] as const;
 
 // The workspace of one challenge: the enterprise (drafts, bids after the deadline, review,
 // contract, milestones, statistics), the zone (approval, notice, objections, disputes), the
@@ -85,7 +106,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const d = db(context);
   const detail = await domainCall(() => getChallengeDetail({ db: d, actor, challengeId, now: now() }));
   const v = detail.viewer;
-  if (!v.isSeeker && !v.isZoneOfficer && !v.isReviewer && !v.isWinner) throw Response.json({ permission: "post:challenge:own" }, { status: 403 });
+  if (!v.isSeeker && !v.isZoneOfficer && !v.isReviewer && !v.isWinner)
+    throw Response.json({ permission: "post:challenge:own" }, { status: 403 });
   const organiser = v.isSeeker || v.isZoneOfficer;
   const [bids, ranking, setup, experts, stats, scores, dispute] = await Promise.all([
     optional(() => listBids({ db: d, actor, challengeId, now: now() })),
@@ -102,7 +124,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     bids: bids ? plain(bids) : null,
     ranking: ranking ? plain(ranking) : null,
     setup,
-    experts: experts.filter((e) => !setup?.reviewers.some((r) => r.userId === e.id)).map((e) => ({ id: e.id, name: e.name })),
+    experts: experts
+      .filter((e) => !setup?.reviewers.some((r) => r.userId === e.id))
+      .map((e) => ({ id: e.id, name: e.name })),
     stats,
     scores,
     dispute: dispute ? plain(dispute) : null,
@@ -115,9 +139,18 @@ const id = z.string().min(1);
 const text = (key: string) => z.string({ error: key });
 const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("transition"), target: z.string(), reason: z.string().optional() }),
-  z.object({ intent: z.literal("criteria"), names: z.array(z.string()).default([]), weights: z.array(z.string()).default([]) }),
+  z.object({
+    intent: z.literal("criteria"),
+    names: z.array(z.string()).default([]),
+    weights: z.array(z.string()).default([]),
+  }),
   z.object({ intent: z.literal("invite"), userId: text("form.required") }),
-  z.object({ intent: z.literal("feedback"), target: id, categories: z.array(z.string()).default([]), text: text("errors.feedback.field.text") }),
+  z.object({
+    intent: z.literal("feedback"),
+    target: id,
+    categories: z.array(z.string()).default([]),
+    text: text("errors.feedback.field.text"),
+  }),
   z.object({ intent: z.literal("propose"), target: id }),
   z.object({ intent: z.literal("contract"), terms: text("errors.challenge.field.terms") }),
   z.object({ intent: z.literal("accept"), target: id }),
@@ -185,7 +218,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await inviteReviewer({ ...base, userId: v.userId });
         break;
       case "feedback":
-        await writeFeedback({ db: base.db, actor: base.actor, bidId: v.target, categories: v.categories, text: v.text });
+        await writeFeedback({
+          db: base.db,
+          actor: base.actor,
+          bidId: v.target,
+          categories: v.categories,
+          text: v.text,
+        });
         done.target = v.target;
         break;
       case "propose":
@@ -223,11 +262,18 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await declareConflict({ ...base, note: v.note });
         break;
       case "answerObjection":
-        await answerObjection({ db: base.db, actor: base.actor, now: base.now, objectionId: v.target, answer: v.answer });
+        await answerObjection({
+          db: base.db,
+          actor: base.actor,
+          now: base.now,
+          objectionId: v.target,
+          answer: v.answer,
+        });
         done.target = v.target;
         break;
       case "arbitrate": {
-        const releaseAmount = v.outcome === "partial_release" ? parseMoney(v.amount ?? "", { field: "amount" }) : undefined;
+        const releaseAmount =
+          v.outcome === "partial_release" ? parseMoney(v.amount ?? "", { field: "amount" }) : undefined;
         await arbitrateDispute({ ...base, outcome: v.outcome, releaseAmount, decision: v.decision });
         break;
       }
@@ -240,7 +286,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return failureResponse(
         {
           ok: false,
-          formError: { key: "manage.insufficientFunds", params: { required: formatYuan(BigInt(required)), available: formatYuan(BigInt(available)) } },
+          formError: {
+            key: "manage.insufficientFunds",
+            params: { required: formatYuan(BigInt(required)), available: formatYuan(BigInt(available)) },
+          },
           fieldErrors: {},
           values: { ...parsed.values, insufficientFunds: "1" },
         },
@@ -263,13 +312,16 @@ export default function Manage() {
   const t = useT();
   const c = data.challenge;
   const v = c.viewer;
-  const buttons = BUTTONS.filter((b) => c.actions.includes(b) || (b === "closeBidding" && c.actions.includes("closeBiddingWithoutBids")));
+  const buttons = BUTTONS.filter(
+    (b) => c.actions.includes(b) || (b === "closeBidding" && c.actions.includes("closeBiddingWithoutBids")),
+  );
   const reasons = WITH_REASON.filter((b) => c.actions.includes(b));
   const transitionFailure = failureOf(failure, "transition");
   return (
     <>
       <p className="small">
-        <Link to={`/challenges/${c.id}`}>← {t("manage.publicPage")}</Link> · <Link to="/challenges/mine">{t("challenges.mine")}</Link>
+        <Link to={`/challenges/${c.id}`}>← {t("manage.publicPage")}</Link> ·{" "}
+        <Link to="/challenges/mine">{t("challenges.mine")}</Link>
       </p>
       <h1>{c.title}</h1>
       <div className="meta">
@@ -280,7 +332,16 @@ export default function Manage() {
         <span>
           {t("challenges.deadline")}: <DateTime value={c.bidDeadline} />
         </span>
-        <span>{[v.isSeeker ? t("manage.roleSeeker") : null, v.isZoneOfficer ? t("manage.roleZone") : null, v.isReviewer ? t("manage.roleReviewer") : null, v.isWinner ? t("manage.roleWinner") : null].filter(Boolean).join(" · ")}</span>
+        <span>
+          {[
+            v.isSeeker ? t("manage.roleSeeker") : null,
+            v.isZoneOfficer ? t("manage.roleZone") : null,
+            v.isReviewer ? t("manage.roleReviewer") : null,
+            v.isWinner ? t("manage.roleWinner") : null,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
+        </span>
       </div>
       {params.get("created") === "1" ? (
         <div className="mt alert success" role="status">
@@ -289,7 +350,14 @@ export default function Manage() {
       ) : null}
       {ok ? (
         <div className="mt alert success" role="status" data-testid="done">
-          {ok.intent === "transition" && ok.target ? t("manage.doneTransition", { action: t(`challenge.transition.${ok.target}`) }) : ok.intent === "accept" ? t("manage.donePaid", { paid: formatYuan(BigInt(ok.paid ?? "0")), fee: formatYuan(BigInt(ok.fee ?? "0")) }) : t(`manage.done.${ok.intent}`)}
+          {ok.intent === "transition" && ok.target
+            ? t("manage.doneTransition", { action: t(`challenge.transition.${ok.target}`) })
+            : ok.intent === "accept"
+              ? t("manage.donePaid", {
+                  paid: formatYuan(BigInt(ok.paid ?? "0")),
+                  fee: formatYuan(BigInt(ok.fee ?? "0")),
+                })
+              : t(`manage.done.${ok.intent}`)}
         </div>
       ) : null}
       {c.statusReason ? (
@@ -324,7 +392,13 @@ export default function Manage() {
               <CsrfInput />
               <input type="hidden" name="intent" value="transition" />
               <input type="hidden" name="target" value={b} />
-              <Control id={`reason-${b}`} name="reason" as="textarea" label={t("manage.reasonFor", { action: t(`challenge.transition.${b}`) })} failure={failureOf(transitionFailure, "transition", b)} />
+              <Control
+                id={`reason-${b}`}
+                name="reason"
+                as="textarea"
+                label={t("manage.reasonFor", { action: t(`challenge.transition.${b}`) })}
+                failure={failureOf(transitionFailure, "transition", b)}
+              />
               <div>
                 <button type="submit" className="button secondary">
                   {t(`challenge.transition.${b}`)}
@@ -336,10 +410,16 @@ export default function Manage() {
       ) : null}
 
       {data.setup ? <ReviewSetup data={data} failure={failure} /> : null}
-      {data.bids ? <Bids data={data} failure={failure} /> : v.isSeeker ? <div className="empty">{t("manage.bidsSealed")}</div> : null}
+      {data.bids ? (
+        <Bids data={data} failure={failure} />
+      ) : v.isSeeker ? (
+        <div className="empty">{t("manage.bidsSealed")}</div>
+      ) : null}
       {v.isReviewer ? <Reviewer data={data} failure={failure} /> : null}
       {v.isZoneOfficer && c.notice ? <Objections data={data} failure={failure} /> : null}
-      {c.contract && (c.status === "contracting" || c.contract.terms) ? <Contract data={data} failure={failure} /> : null}
+      {c.contract && (c.status === "contracting" || c.contract.terms) ? (
+        <Contract data={data} failure={failure} />
+      ) : null}
       {c.money || c.status === "in_progress" ? <Milestones data={data} failure={failure} done={ok} /> : null}
       {v.isZoneOfficer && data.dispute ? <Arbitration data={data} failure={failure} /> : null}
       {data.stats ? <Statistics data={data} /> : null}
@@ -350,9 +430,20 @@ export default function Manage() {
 function ReviewSetup({ data, failure }: { data: Data; failure: FailureLike | undefined }) {
   const t = useT();
   const setup = data.setup!;
-  const locked = !["draft", "submitted", "returned", "approved", "published", "bidding_closed", "under_review"].includes(data.challenge.status);
+  const locked = ![
+    "draft",
+    "submitted",
+    "returned",
+    "approved",
+    "published",
+    "bidding_closed",
+    "under_review",
+  ].includes(data.challenge.status);
   const criteriaFailure = failureOf(failure, "criteria");
-  const rows = [...setup.criteria, ...Array.from({ length: Math.max(0, 6 - setup.criteria.length) }, () => ({ id: "", name: "", weight: 0 }))];
+  const rows = [
+    ...setup.criteria,
+    ...Array.from({ length: Math.max(0, 6 - setup.criteria.length) }, () => ({ id: "", name: "", weight: 0 })),
+  ];
   return (
     <section className="panel" aria-labelledby="review-heading">
       <h2 id="review-heading">{t("manage.review")}</h2>
@@ -384,10 +475,21 @@ function ReviewSetup({ data, failure }: { data: Data; failure: FailureLike | und
                     {rows.map((c, i) => (
                       <tr key={i}>
                         <td>
-                          <input aria-label={t("manage.criterionNameN", { n: i + 1 })} name={`names[${i}]`} defaultValue={c.name} />
+                          <input
+                            aria-label={t("manage.criterionNameN", { n: i + 1 })}
+                            name={`names[${i}]`}
+                            defaultValue={c.name}
+                          />
                         </td>
                         <td>
-                          <input aria-label={t("manage.criterionWeightN", { n: i + 1 })} name={`weights[${i}]`} type="number" min={0} max={100} defaultValue={c.name ? String(c.weight) : ""} />
+                          <input
+                            aria-label={t("manage.criterionWeightN", { n: i + 1 })}
+                            name={`weights[${i}]`}
+                            type="number"
+                            min={0}
+                            max={100}
+                            defaultValue={c.name ? String(c.weight) : ""}
+                          />
                         </td>
                       </tr>
                     ))}
@@ -413,7 +515,12 @@ function ReviewSetup({ data, failure }: { data: Data; failure: FailureLike | und
                 const recused = data.ranking?.reviewers.find((x) => x.userId === r.userId)?.recused;
                 return (
                   <li key={r.userId}>
-                    {r.name} {recused ? <span className="badge">{t("manage.recused", { reason: t(`challenge.recusal.${recused}`) })}</span> : null}
+                    {r.name}{" "}
+                    {recused ? (
+                      <span className="badge">
+                        {t("manage.recused", { reason: t(`challenge.recusal.${recused}`) })}
+                      </span>
+                    ) : null}
                   </li>
                 );
               })}
@@ -424,7 +531,14 @@ function ReviewSetup({ data, failure }: { data: Data; failure: FailureLike | und
               <CsrfInput />
               <input type="hidden" name="intent" value="invite" />
               <FormAlert failure={failureOf(failure, "invite")} />
-              <Control id="invite-user" name="userId" as="select" label={t("manage.inviteExpert")} options={data.experts.map((e) => ({ value: e.id, label: e.name }))} failure={failureOf(failure, "invite")} />
+              <Control
+                id="invite-user"
+                name="userId"
+                as="select"
+                label={t("manage.inviteExpert")}
+                options={data.experts.map((e) => ({ value: e.id, label: e.name }))}
+                failure={failureOf(failure, "invite")}
+              />
               <div>
                 <button type="submit" className="button secondary">
                   {t("manage.invite")}
@@ -450,9 +564,7 @@ function Bids({ data, failure }: { data: Data; failure: FailureLike | undefined 
       {ranking ? (
         <div className="mb table-wrap">
           <table className="data" data-testid="ranking">
-            <caption className="caption small muted">
-              {t("manage.rankingCaption")}
-            </caption>
+            <caption className="caption small muted">{t("manage.rankingCaption")}</caption>
             <thead>
               <tr>
                 <th scope="col">{t("manage.rank")}</th>
@@ -497,7 +609,8 @@ function Bids({ data, failure }: { data: Data; failure: FailureLike | undefined 
           <article key={b.id} className="mb card" data-testid={`bid-${b.leadName}`}>
             <h3>
               {b.leadName}
-              {b.organisation ? ` · ${b.organisation.name}` : ` · ${t("bidForm.asIndividual")}`} <StatusBadge kind="bid" status={b.status} />
+              {b.organisation ? ` · ${b.organisation.name}` : ` · ${t("bidForm.asIndividual")}`}{" "}
+              <StatusBadge kind="bid" status={b.status} />
             </h3>
             <dl className="facts small">
               <dt>{t("bidForm.price")}</dt>
@@ -516,12 +629,18 @@ function Bids({ data, failure }: { data: Data; failure: FailureLike | undefined 
             <p className="pre-wrap">{b.approach}</p>
             {b.feedback ? (
               <p className="small">
-                <strong>{t("manage.feedbackWritten")}</strong> {b.feedback.categories.map((k) => t(`challenge.feedback.${k}`)).join("、")} — {b.feedback.text}
+                <strong>{t("manage.feedbackWritten")}</strong>{" "}
+                {b.feedback.categories.map((k) => t(`challenge.feedback.${k}`)).join("、")} — {b.feedback.text}
               </p>
             ) : null}
             {canDecide ? (
               <div className="columns two-col sub-panel">
-                <Form method="post" className="stack" noValidate aria-label={t("manage.feedbackFor", { name: b.leadName })}>
+                <Form
+                  method="post"
+                  className="stack"
+                  noValidate
+                  aria-label={t("manage.feedbackFor", { name: b.leadName })}
+                >
                   <CsrfInput />
                   <input type="hidden" name="intent" value="feedback" />
                   <input type="hidden" name="target" value={b.id} />
@@ -530,12 +649,25 @@ function Bids({ data, failure }: { data: Data; failure: FailureLike | undefined 
                     <legend>{t("manage.feedbackCategories")}</legend>
                     {FEEDBACK_CATEGORIES.map((k) => (
                       <label className="choice" key={k}>
-                        <input type="checkbox" name="categories" value={k} defaultChecked={b.feedback?.categories.includes(k)} /> {t(`challenge.feedback.${k}`)}
+                        <input
+                          type="checkbox"
+                          name="categories"
+                          value={k}
+                          defaultChecked={b.feedback?.categories.includes(k)}
+                        />{" "}
+                        {t(`challenge.feedback.${k}`)}
                       </label>
                     ))}
                     {fb?.fieldErrors?.categories ? <span className="error">{t(fb.fieldErrors.categories)}</span> : null}
                   </fieldset>
-                  <Control id={`feedback-${b.id}`} name="text" as="textarea" label={t("manage.feedbackText", { name: b.leadName })} defaultValue={b.feedback?.text} failure={fb} />
+                  <Control
+                    id={`feedback-${b.id}`}
+                    name="text"
+                    as="textarea"
+                    label={t("manage.feedbackText", { name: b.leadName })}
+                    defaultValue={b.feedback?.text}
+                    failure={fb}
+                  />
                   <div>
                     <button type="submit" className="button secondary">
                       {t("manage.saveFeedback")}
@@ -579,7 +711,13 @@ function Reviewer({ data, failure }: { data: Data; failure: FailureLike | undefi
               const f = failureOf(failure, "score", b.id);
               const mine = (data.scores as Record<string, Record<string, number>>)[b.id] ?? {};
               return (
-                <Form method="post" key={b.id} className="mb card stack" noValidate aria-label={t("manage.scoreFor", { name: b.leadName })}>
+                <Form
+                  method="post"
+                  key={b.id}
+                  className="mb card stack"
+                  noValidate
+                  aria-label={t("manage.scoreFor", { name: b.leadName })}
+                >
                   <CsrfInput />
                   <input type="hidden" name="intent" value="score" />
                   <input type="hidden" name="target" value={b.id} />
@@ -591,7 +729,15 @@ function Reviewer({ data, failure }: { data: Data; failure: FailureLike | undefi
                   <FormAlert failure={f} />
                   <div className="filter-bar">
                     {criteria.map((cr) => (
-                      <Control key={cr.id} id={`score-${b.id}-${cr.id}`} name={`score_${cr.id}`} type="number" label={`${t(`challenge.criterion.${cr.name}`)}（${t("manage.weight")} ${cr.weight}）`} defaultValue={mine[cr.id] !== undefined ? String(mine[cr.id]) : ""} failure={f} />
+                      <Control
+                        key={cr.id}
+                        id={`score-${b.id}-${cr.id}`}
+                        name={`score_${cr.id}`}
+                        type="number"
+                        label={`${t(`challenge.criterion.${cr.name}`)}（${t("manage.weight")} ${cr.weight}）`}
+                        defaultValue={mine[cr.id] !== undefined ? String(mine[cr.id]) : ""}
+                        failure={f}
+                      />
                     ))}
                   </div>
                   <div>
@@ -609,7 +755,14 @@ function Reviewer({ data, failure }: { data: Data; failure: FailureLike | undefi
             <CsrfInput />
             <input type="hidden" name="intent" value="conflict" />
             <FormAlert failure={failureOf(failure, "conflict")} />
-            <Control id="conflict-note" name="note" as="textarea" label={t("manage.conflictNote")} hint={t("manage.conflictHint")} failure={failureOf(failure, "conflict")} />
+            <Control
+              id="conflict-note"
+              name="note"
+              as="textarea"
+              label={t("manage.conflictNote")}
+              hint={t("manage.conflictHint")}
+              failure={failureOf(failure, "conflict")}
+            />
             <div>
               <button type="submit" className="button secondary">
                 {t("manage.declareConflict")}
@@ -636,7 +789,13 @@ function Objections({ data, failure }: { data: Data; failure: FailureLike | unde
           <input type="hidden" name="target" value={o.id} />
           <p className="m0">{o.body}</p>
           <FormAlert failure={failureOf(failure, "answerObjection", o.id)} />
-          <Control id={`objection-answer-${o.id}`} name="answer" as="textarea" label={t("manage.objectionAnswer")} failure={failureOf(failure, "answerObjection", o.id)} />
+          <Control
+            id={`objection-answer-${o.id}`}
+            name="answer"
+            as="textarea"
+            label={t("manage.objectionAnswer")}
+            failure={failureOf(failure, "answerObjection", o.id)}
+          />
           <div>
             <button type="submit" className="button secondary">
               {t("manage.answerObjection")}
@@ -660,9 +819,13 @@ function Contract({ data, failure }: { data: Data; failure: FailureLike | undefi
       <h2 id="contract-heading">{t("manage.contract")}</h2>
       <dl className="facts">
         <dt>{t("manage.seekerConfirmed")}</dt>
-        <dd data-testid="seeker-confirmed">{k.seekerConfirmedAt ? <DateTime value={k.seekerConfirmedAt} /> : t("manage.notYet")}</dd>
+        <dd data-testid="seeker-confirmed">
+          {k.seekerConfirmedAt ? <DateTime value={k.seekerConfirmedAt} /> : t("manage.notYet")}
+        </dd>
         <dt>{t("manage.solverConfirmed")}</dt>
-        <dd data-testid="solver-confirmed">{k.solverConfirmedAt ? <DateTime value={k.solverConfirmedAt} /> : t("manage.notYet")}</dd>
+        <dd data-testid="solver-confirmed">
+          {k.solverConfirmedAt ? <DateTime value={k.solverConfirmedAt} /> : t("manage.notYet")}
+        </dd>
         {k.feeBasisPoints !== null ? (
           <>
             <dt>{t("manage.fee")}</dt>
@@ -681,7 +844,15 @@ function Contract({ data, failure }: { data: Data; failure: FailureLike | undefi
           ) : (
             <FormAlert failure={f} />
           )}
-          <Control id="contract-terms" name="terms" as="textarea" label={t("manage.terms")} hint={t("manage.termsHint")} defaultValue={defaultTerms} failure={f} />
+          <Control
+            id="contract-terms"
+            name="terms"
+            as="textarea"
+            label={t("manage.terms")}
+            hint={t("manage.termsHint")}
+            defaultValue={defaultTerms}
+            failure={f}
+          />
           {c.viewer.isSeeker ? <p className="small muted">{t("manage.escrowNote", { amount: "" })}</p> : null}
           <div>
             <button type="submit" className="button">
@@ -705,7 +876,8 @@ function Milestones({ data, failure, done }: { data: Data; failure: FailureLike 
       <h2 id="ms-heading">{t("manage.milestones")}</h2>
       {money ? (
         <p className="small muted">
-          {t("challenges.escrowFunded")} <Money value={money.funded} /> · {t("challenges.escrowSettled")} <Money value={money.settled} /> · {t("challenges.escrowHeld")} <Money value={money.held} />
+          {t("challenges.escrowFunded")} <Money value={money.funded} /> · {t("challenges.escrowSettled")}{" "}
+          <Money value={money.settled} /> · {t("challenges.escrowHeld")} <Money value={money.held} />
         </p>
       ) : null}
       {c.milestones.map((m) => {
@@ -717,20 +889,29 @@ function Milestones({ data, failure, done }: { data: Data; failure: FailureLike 
               {m.index}. {m.name} <StatusBadge kind="milestone" status={m.status} />
             </h3>
             <p className="small">
-              {t("challenges.amount")}: <Money value={m.amount} /> · {t("challenges.escrowHeld")}: <Money value={held} /> · {t("challenges.dueDate")}: <DateTime value={m.dueDate} />
+              {t("challenges.amount")}: <Money value={m.amount} /> · {t("challenges.escrowHeld")}:{" "}
+              <Money value={held} /> · {t("challenges.dueDate")}: <DateTime value={m.dueDate} />
             </p>
             {m.revisionReasons ? (
               <p className="small">
                 {t("manage.revisionReasons")}: {m.revisionReasons}
               </p>
             ) : null}
-            {c.viewer.isWinner && c.status === "in_progress" && (m.status === "funded" || m.status === "revision_requested") ? (
+            {c.viewer.isWinner &&
+            c.status === "in_progress" &&
+            (m.status === "funded" || m.status === "revision_requested") ? (
               <Form method="post" className="stack" noValidate>
                 <CsrfInput />
                 <input type="hidden" name="intent" value="deliver" />
                 <input type="hidden" name="target" value={target} />
                 <FormAlert failure={failureOf(failure, "deliver", target)} />
-                <Control id={`deliver-${target}`} name="note" as="textarea" label={t("manage.deliveryNote")} failure={failureOf(failure, "deliver", target)} />
+                <Control
+                  id={`deliver-${target}`}
+                  name="note"
+                  as="textarea"
+                  label={t("manage.deliveryNote")}
+                  failure={failureOf(failure, "deliver", target)}
+                />
                 <div>
                   <button type="submit" className="button">
                     {t("milestone.transition.deliver")}
@@ -748,14 +929,22 @@ function Milestones({ data, failure, done }: { data: Data; failure: FailureLike 
                   <button type="submit" className="button">
                     {t("milestone.transition.accept")}
                   </button>
-                  <p className="small muted">{t("manage.acceptHint", { fee: ((c.contract?.feeBasisPoints ?? 0) / 100).toFixed(2) })}</p>
+                  <p className="small muted">
+                    {t("manage.acceptHint", { fee: ((c.contract?.feeBasisPoints ?? 0) / 100).toFixed(2) })}
+                  </p>
                 </Form>
                 <Form method="post" className="stack" noValidate>
                   <CsrfInput />
                   <input type="hidden" name="intent" value="reject" />
                   <input type="hidden" name="target" value={target} />
                   <FormAlert failure={failureOf(failure, "reject", target)} />
-                  <Control id={`reject-${target}`} name="reason" as="textarea" label={t("manage.rejectReasons")} failure={failureOf(failure, "reject", target)} />
+                  <Control
+                    id={`reject-${target}`}
+                    name="reason"
+                    as="textarea"
+                    label={t("manage.rejectReasons")}
+                    failure={failureOf(failure, "reject", target)}
+                  />
                   <div>
                     <button type="submit" className="button secondary">
                       {t("milestone.transition.requestRevision")}
@@ -764,7 +953,9 @@ function Milestones({ data, failure, done }: { data: Data; failure: FailureLike 
                 </Form>
               </div>
             ) : null}
-            {(c.viewer.isSeeker || c.viewer.isWinner) && c.status === "in_progress" && ["funded", "delivered", "revision_requested"].includes(m.status) ? (
+            {(c.viewer.isSeeker || c.viewer.isWinner) &&
+            c.status === "in_progress" &&
+            ["funded", "delivered", "revision_requested"].includes(m.status) ? (
               <details className="sub-panel">
                 <summary>{t("challenge.transition.raiseDispute")}</summary>
                 <Form method="post" className="stack" noValidate>
@@ -772,7 +963,13 @@ function Milestones({ data, failure, done }: { data: Data; failure: FailureLike 
                   <input type="hidden" name="intent" value="dispute" />
                   <input type="hidden" name="target" value={target} />
                   <FormAlert failure={failureOf(failure, "dispute", target)} />
-                  <Control id={`dispute-${target}`} name="reason" as="textarea" label={t("manage.disputeReason")} failure={failureOf(failure, "dispute", target)} />
+                  <Control
+                    id={`dispute-${target}`}
+                    name="reason"
+                    as="textarea"
+                    label={t("manage.disputeReason")}
+                    failure={failureOf(failure, "dispute", target)}
+                  />
                   <div>
                     <button type="submit" className="button secondary">
                       {t("challenge.transition.raiseDispute")}
@@ -803,8 +1000,24 @@ function Arbitration({ data, failure }: { data: Data; failure: FailureLike | und
         <CsrfInput />
         <input type="hidden" name="intent" value="arbitrate" />
         <FormAlert failure={f} />
-        <Control id="arb-outcome" name="outcome" as="select" label={t("manage.outcome")} options={(["release", "partial_release", "refund"] as const).map((o) => ({ value: o, label: t(`challenge.disputeOutcome.${o}`) }))} failure={f} />
-        <Control id="arb-amount" name="amount" label={t("manage.releaseAmount")} hint={t("manage.releaseAmountHint")} failure={f} />
+        <Control
+          id="arb-outcome"
+          name="outcome"
+          as="select"
+          label={t("manage.outcome")}
+          options={(["release", "partial_release", "refund"] as const).map((o) => ({
+            value: o,
+            label: t(`challenge.disputeOutcome.${o}`),
+          }))}
+          failure={f}
+        />
+        <Control
+          id="arb-amount"
+          name="amount"
+          label={t("manage.releaseAmount")}
+          hint={t("manage.releaseAmountHint")}
+          failure={f}
+        />
         <Control id="arb-decision" name="decision" as="textarea" label={t("manage.decision")} failure={f} />
         <div>
           <button type="submit" className="button">
@@ -830,9 +1043,21 @@ function Statistics({ data }: { data: Data }) {
         <dt>{t("manage.activeBids")}</dt>
         <dd>{s.activeBids}</dd>
         <dt>{t("manage.bidsOverTime")}</dt>
-        <dd>{s.bidsOverTime.length === 0 ? "—" : s.bidsOverTime.map((d) => `${d.date}: ${d.count}（${t("manage.cumulative")} ${d.cumulative}）`).join("；")}</dd>
+        <dd>
+          {s.bidsOverTime.length === 0
+            ? "—"
+            : s.bidsOverTime
+                .map((d) => `${d.date}: ${d.count}（${t("manage.cumulative")} ${d.cumulative}）`)
+                .join("；")}
+        </dd>
         <dt>{t("manage.orgTypes")}</dt>
-        <dd>{s.orgTypes.length === 0 ? "—" : s.orgTypes.map((o) => `${o.key === "individual" ? t("manage.individual") : t(`orgType.${o.key}`)} ${o.count}`).join("；")}</dd>
+        <dd>
+          {s.orgTypes.length === 0
+            ? "—"
+            : s.orgTypes
+                .map((o) => `${o.key === "individual" ? t("manage.individual") : t(`orgType.${o.key}`)} ${o.count}`)
+                .join("；")}
+        </dd>
         <dt>{t("manage.countries")}</dt>
         <dd>{s.countries.length === 0 ? "—" : s.countries.map((o) => `${o.key} ${o.count}`).join("；")}</dd>
       </dl>

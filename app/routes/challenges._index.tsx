@@ -32,8 +32,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await getOptionalUser(request, context);
   const url = new URL(request.url);
   const q = url.searchParams;
-  const industry = (INDUSTRIES as readonly string[]).includes(q.get("industry") ?? "") ? (q.get("industry") as ChallengeIndustry) : undefined;
-  const status = (PUBLIC_STATUSES as readonly string[]).includes(q.get("status") ?? "") ? (q.get("status") as ChallengeStatus) : undefined;
+  const industry = (INDUSTRIES as readonly string[]).includes(q.get("industry") ?? "")
+    ? (q.get("industry") as ChallengeIndustry)
+    : undefined;
+  const status = (PUBLIC_STATUSES as readonly string[]).includes(q.get("status") ?? "")
+    ? (q.get("status") as ChallengeStatus)
+    : undefined;
   const zones = await listZones({ db: db(context) });
   const zoneId = zones.some((z) => z.id === q.get("zone")) ? (q.get("zone") ?? undefined) : undefined;
   const min = bound(q.get("min"));
@@ -54,7 +58,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     page,
     pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
     keep: keep.toString(),
-    filters: { industry: industry ?? "", status: status ?? "", zone: zoneId ?? "", min: q.get("min") ?? "", max: q.get("max") ?? "" },
+    filters: {
+      industry: industry ?? "",
+      status: status ?? "",
+      zone: zoneId ?? "",
+      min: q.get("min") ?? "",
+      max: q.get("max") ?? "",
+    },
     errors: { min: min.error, max: max.error },
     zones: zones.map((z) => ({ id: z.id, nameZh: z.nameZh, nameEn: z.nameEn })),
     canPost: current ? seekerOrganisations(current).length > 0 : false,
@@ -123,7 +133,15 @@ export default function Challenges() {
           </div>
           <div className="field">
             <label htmlFor="f-min">{t("challenges.minBounty")}</label>
-            <input id="f-min" name="min" type="text" inputMode="decimal" defaultValue={data.filters.min} aria-invalid={data.errors.min ? true : undefined} aria-describedby={data.errors.min ? "f-min-error" : undefined} />
+            <input
+              id="f-min"
+              name="min"
+              type="text"
+              inputMode="decimal"
+              defaultValue={data.filters.min}
+              aria-invalid={data.errors.min ? true : undefined}
+              aria-describedby={data.errors.min ? "f-min-error" : undefined}
+            />
             {data.errors.min ? (
               <span id="f-min-error" className="error">
                 {t(data.errors.min)}
@@ -132,7 +150,15 @@ export default function Challenges() {
           </div>
           <div className="field">
             <label htmlFor="f-max">{t("challenges.maxBounty")}</label>
-            <input id="f-max" name="max" type="text" inputMode="decimal" defaultValue={data.filters.max} aria-invalid={data.errors.max ? true : undefined} aria-describedby={data.errors.max ? "f-max-error" : undefined} />
+            <input
+              id="f-max"
+              name="max"
+              type="text"
+              inputMode="decimal"
+              defaultValue={data.filters.max}
+              aria-invalid={data.errors.max ? true : undefined}
+              aria-describedby={data.errors.max ? "f-max-error" : undefined}
+            />
             {data.errors.max ? (
               <span id="f-max-error" className="error">
                 {t(data.errors.max)}
@@ -186,7 +212,9 @@ export default function Challenges() {
           <span>
             {data.page} / {data.pages}
           </span>
-          {data.page < data.pages ? <Link to={`?${data.keep}&page=${data.page + 1}`}>{t("challenges.next")}</Link> : null}
+          {data.page < data.pages ? (
+            <Link to={`?${data.keep}&page=${data.page + 1}`}>{t("challenges.next")}</Link>
+          ) : null}
         </nav>
       ) : null}
     </>

@@ -19,10 +19,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const d = db(context);
   const orgs = seekerOrganisations(current);
   const enterprise = await Promise.all(
-    orgs.map(async (o) => ({ org: o, items: plain(await enterpriseWorkspace({ db: d, actor: current.actor, organisationId: o.id, now: now() })) })),
+    orgs.map(async (o) => ({
+      org: o,
+      items: plain(await enterpriseWorkspace({ db: d, actor: current.actor, organisationId: o.id, now: now() })),
+    })),
   );
-  const solver = can(current.actor, "bid:challenge:any") ? plain(await solverWorkspace({ db: d, actor: current.actor })) : null;
-  const reviews = current.roles.includes("expert") ? plain(await reviewerWorkspace({ db: d, actor: current.actor })) : [];
+  const solver = can(current.actor, "bid:challenge:any")
+    ? plain(await solverWorkspace({ db: d, actor: current.actor }))
+    : null;
+  const reviews = current.roles.includes("expert")
+    ? plain(await reviewerWorkspace({ db: d, actor: current.actor }))
+    : [];
   return { enterprise, solver, reviews, canPost: orgs.length > 0 };
 }
 
@@ -98,10 +105,13 @@ export default function MyChallenges() {
               data.solver.bids.map((b) => (
                 <article className="mb card" key={b.bidId} data-testid="my-bid">
                   <h3>
-                    <Link to={`/challenges/${b.challenge.id}`}>{b.challenge.title}</Link> <StatusBadge kind="bid" status={b.status} />
+                    <Link to={`/challenges/${b.challenge.id}`}>{b.challenge.title}</Link>{" "}
+                    <StatusBadge kind="bid" status={b.status} />
                   </h3>
                   <p className="small">
-                    {t("bidForm.price")}: <Money value={b.price} /> · {t("challenges.status")}: {t(`challenge.status.${b.challenge.status}`)} · {t("challenges.deadline")}: <DateTime value={b.challenge.bidDeadline} />
+                    {t("bidForm.price")}: <Money value={b.price} /> · {t("challenges.status")}:{" "}
+                    {t(`challenge.status.${b.challenge.status}`)} · {t("challenges.deadline")}:{" "}
+                    <DateTime value={b.challenge.bidDeadline} />
                   </p>
                   {b.status === "submitted" && b.challenge.status === "published" ? (
                     <p className="small">
@@ -118,14 +128,16 @@ export default function MyChallenges() {
                     <ul className="receipt small">
                       {b.receipts.map((r) => (
                         <li key={r.receiptId}>
-                          <DateTime value={r.serverTime} /> · {t("bidForm.commitment")} <code>{r.commitment}</code> · nonce <code>{r.nonce}</code>
+                          <DateTime value={r.serverTime} /> · {t("bidForm.commitment")} <code>{r.commitment}</code> ·
+                          nonce <code>{r.nonce}</code>
                         </li>
                       ))}
                     </ul>
                   </details>
                   {b.feedback ? (
                     <p className="small">
-                      <strong>{t("mine.feedback")}</strong> {b.feedback.categories.map((k) => t(`challenge.feedback.${k}`)).join("、")} — {b.feedback.text}
+                      <strong>{t("mine.feedback")}</strong>{" "}
+                      {b.feedback.categories.map((k) => t(`challenge.feedback.${k}`)).join("、")} — {b.feedback.text}
                     </p>
                   ) : null}
                 </article>
@@ -198,7 +210,11 @@ export default function MyChallenges() {
                     <td>
                       <StatusBadge status={r.status} />
                     </td>
-                    <td>{r.recused ? t("manage.recused", { reason: t(`challenge.recusal.${r.recused}`) }) : `${r.scored} / ${r.bids}`}</td>
+                    <td>
+                      {r.recused
+                        ? t("manage.recused", { reason: t(`challenge.recusal.${r.recused}`) })
+                        : `${r.scored} / ${r.bids}`}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -206,7 +222,9 @@ export default function MyChallenges() {
           </div>
         </section>
       ) : null}
-      {data.enterprise.length === 0 && !data.solver && data.reviews.length === 0 ? <div className="empty">{t("mine.nothing")}</div> : null}
+      {data.enterprise.length === 0 && !data.solver && data.reviews.length === 0 ? (
+        <div className="empty">{t("mine.nothing")}</div>
+      ) : null}
     </>
   );
 }

@@ -6,7 +6,13 @@ import { ChallengeForm, type ChallengeFormDefaults } from "../components/challen
 import type { FailureLike } from "../components/form.tsx";
 import styles from "../styles/challenges.css";
 import { requirePermission, requireUser } from "../utils/auth.server.ts";
-import { challengeFormFailure, challengeFormInput, db, seekerOrganisations, shanghaiInputValue } from "../utils/challenges.server.ts";
+import {
+  challengeFormFailure,
+  challengeFormInput,
+  db,
+  seekerOrganisations,
+  shanghaiInputValue,
+} from "../utils/challenges.server.ts";
 import { now } from "../utils/clock.server.ts";
 import { readForm } from "../utils/csrf.server.ts";
 import { useT } from "../utils/i18n.tsx";
@@ -47,10 +53,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const read = challengeFormInput(form);
     values = read.values;
-    const { challengeId } = await createChallenge({ db: db(context), actor: current.actor, organisationId, input: read.input, now: now() });
+    const { challengeId } = await createChallenge({
+      db: db(context),
+      actor: current.actor,
+      organisationId,
+      input: read.input,
+      now: now(),
+    });
     return redirect(`/challenges/${challengeId}/manage?created=1`);
   } catch (error) {
-    if (Object.keys(values).length === 0) for (const [k, v] of form.entries()) if (typeof v === "string" && k !== "csrf") values[k] = v;
+    if (Object.keys(values).length === 0)
+      for (const [k, v] of form.entries()) if (typeof v === "string" && k !== "csrf") values[k] = v;
     return challengeFormFailure(error, values);
   }
 }
@@ -64,7 +77,12 @@ export default function NewChallenge() {
       <h1>{t("challengeForm.newTitle")}</h1>
       <p className="muted">{t("challengeForm.newLead")}</p>
       <section className="panel">
-        <ChallengeForm defaults={data.defaults} failure={failure} submitLabel={t("challengeForm.saveDraft")} organisations={data.orgs} />
+        <ChallengeForm
+          defaults={data.defaults}
+          failure={failure}
+          submitLabel={t("challengeForm.saveDraft")}
+          organisations={data.orgs}
+        />
       </section>
     </>
   );

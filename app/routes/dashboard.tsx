@@ -14,10 +14,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Balances come from the ledger, for each organisation whose wallet this user may see.
   const wallets = await Promise.all(
     current.memberships
-      .filter((m) => m.organisation.type === "enterprise" && can(current.actor, "read:wallet:own", { organisationId: m.organisation.id }))
+      .filter(
+        (m) =>
+          m.organisation.type === "enterprise" &&
+          can(current.actor, "read:wallet:own", { organisationId: m.organisation.id }),
+      )
       .map(async (m) => {
         const balance = await walletBalancesByOrg({ db, orgId: m.organisation.id });
-        return { organisationId: m.organisation.id, name: m.organisation.name, available: balance.available.toString() };
+        return {
+          organisationId: m.organisation.id,
+          name: m.organisation.name,
+          available: balance.available.toString(),
+        };
       }),
   );
   return {

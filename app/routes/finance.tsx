@@ -31,7 +31,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await requirePermission(request, context, "confirm:deposit:any");
   const db = context.services.database.prisma;
   const canWithdrawals = can(current.actor, "confirm:withdrawal:any");
-  const [pending, deposits] = await Promise.all([canWithdrawals ? pendingWithdrawals({ db }) : Promise.resolve([]), recentDepositsWithAmounts({ db, limit: 20 })]);
+  const [pending, deposits] = await Promise.all([
+    canWithdrawals ? pendingWithdrawals({ db }) : Promise.resolve([]),
+    recentDepositsWithAmounts({ db, limit: 20 }),
+  ]);
   const orgIds = [...pending.map((w) => w.orgId), ...deposits.map((d) => String(d.metadata.orgId ?? ""))];
   const orgs = await organisationsById({ db, ids: orgIds });
   const orgLabel = (id: string) => {
@@ -41,8 +44,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     canWithdrawals,
     pending: pending.map((w) => {
-      const payee = ((w.metadata as { payee?: Record<string, string> }).payee ?? null) as { bankName: string; accountName: string; accountNumber: string } | null;
-      return { holdId: w.holdId.toString(), org: orgLabel(w.orgId), amount: w.amount.toString(), requestedAt: w.requestedAt.toISOString(), payee };
+      const payee = ((w.metadata as { payee?: Record<string, string> }).payee ?? null) as {
+        bankName: string;
+        accountName: string;
+        accountNumber: string;
+      } | null;
+      return {
+        holdId: w.holdId.toString(),
+        org: orgLabel(w.orgId),
+        amount: w.amount.toString(),
+        requestedAt: w.requestedAt.toISOString(),
+        payee,
+      };
     }),
     deposits: deposits.map((d) => ({
       transactionId: d.transactionId.toString(),
@@ -56,19 +69,44 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const required = z.string({ error: "form.required" }).trim().min(1, "form.required");
-const depositFields = { referenceCode: required, amount: z.string({ error: "errors.money.empty" }), bankReference: z.string({ error: "errors.ledger.invalidBankReference" }) };
+const depositFields = {
+  referenceCode: required,
+  amount: z.string({ error: "errors.money.empty" }),
+  bankReference: z.string({ error: "errors.ledger.invalidBankReference" }),
+};
 const holdId = z.string().regex(/^\d{1,19}$/, "errors.ledger.withdrawalNotFound");
 
 const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("preview-deposit"), ...depositFields }),
   z.object({ intent: z.literal("confirm-deposit"), ...depositFields }),
-  z.object({ intent: z.literal("confirm-withdrawal"), holdId, amount: z.string({ error: "errors.money.empty" }), bankReference: z.string({ error: "errors.ledger.invalidBankReference" }) }),
-  z.object({ intent: z.literal("reject-withdrawal"), holdId, reason: z.string({ error: "errors.ledger.reasonRequired" }) }),
+  z.object({
+    intent: z.literal("confirm-withdrawal"),
+    holdId,
+    amount: z.string({ error: "errors.money.empty" }),
+    bankReference: z.string({ error: "errors.ledger.invalidBankReference" }),
+  }),
+  z.object({
+    intent: z.literal("reject-withdrawal"),
+    holdId,
+    reason: z.string({ error: "errors.ledger.reasonRequired" }),
+  }),
 ]);
 
 type ActionResult =
-  | { ok: true; intent: "preview-deposit"; preview: { orgName: string; referenceCode: string; amount: string; amountText: string; bankReference: string } }
-  | { ok: true; intent: "confirm-deposit"; replayed: boolean; orgName: string; amount: string; bankReference: string; transactionId: string }
+  | {
+      ok: true;
+      intent: "preview-deposit";
+      preview: { orgName: string; referenceCode: string; amount: string; amountText: string; bankReference: string };
+    }
+  | {
+      ok: true;
+      intent: "confirm-deposit";
+      replayed: boolean;
+      orgName: string;
+      amount: string;
+      bankReference: string;
+      transactionId: string;
+    }
   | { ok: true; intent: "confirm-withdrawal" | "reject-withdrawal"; replayed: boolean; holdId: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -92,7 +130,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
           return {
             ok: true,
             intent: form.intent,
-            preview: { orgName: org.name, referenceCode: org.referenceCode, amount: amount.toString(), amountText: fenToDecimalString(amount), bankReference },
+            preview: {
+              orgName: org.name,
+              referenceCode: org.referenceCode,
+              amount: amount.toString(),
+              amountText: fenToDecimalString(amount),
+              bankReference,
+            },
           } satisfies ActionResult;
         }
         const result = await deposit({ db, actorId: current.user.id, orgId: org.id, amount, bankReference });
@@ -109,12 +153,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "confirm-withdrawal": {
         await requirePermission(request, context, "confirm:withdrawal:any");
         const amount = parseMoney(form.amount, { field: "amount" });
-        const result = await confirmWithdrawal({ db, actorId: current.user.id, holdId: BigInt(form.holdId), bankReference: form.bankReference, amount });
+        const result = await confirmWithdrawal({
+          db,
+          actorId: current.user.id,
+          holdId: BigInt(form.holdId),
+          bankReference: form.bankReference,
+          amount,
+        });
         return { ok: true, intent: form.intent, replayed: result.replayed, holdId: form.holdId } satisfies ActionResult;
       }
       case "reject-withdrawal": {
         await requirePermission(request, context, "confirm:withdrawal:any");
-        const result = await rejectWithdrawal({ db, actorId: current.user.id, holdId: BigInt(form.holdId), reason: form.reason });
+        const result = await rejectWithdrawal({
+          db,
+          actorId: current.user.id,
+          holdId: BigInt(form.holdId),
+          reason: form.reason,
+        });
         return { ok: true, intent: form.intent, replayed: result.replayed, holdId: form.holdId } satisfies ActionResult;
       }
     }
@@ -124,13 +179,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 /** Runs independent field checks; throws one AppError carrying every field's error, or returns the values. */
-async function allFields<A, B, C>(a: () => Promise<A> | A, b: () => Promise<B> | B, c: () => Promise<C> | C): Promise<[A, B, C]> {
-  const results = await Promise.allSettled([Promise.resolve().then(a), Promise.resolve().then(b), Promise.resolve().then(c)]);
-  const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+async function allFields<A, B, C>(
+  a: () => Promise<A> | A,
+  b: () => Promise<B> | B,
+  c: () => Promise<C> | C,
+): Promise<[A, B, C]> {
+  const results = await Promise.allSettled([
+    Promise.resolve().then(a),
+    Promise.resolve().then(b),
+    Promise.resolve().then(c),
+  ]);
+  const failures = results
+    .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+    .map((r) => r.reason as unknown);
   if (failures.length === 0) return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [A, B, C];
-  const fieldErrors = Object.assign({}, ...failures.map((e) => (isAppError(e) ? e.fieldErrors : {}))) as Record<string, string>;
+  const fieldErrors = Object.assign({}, ...failures.map((e) => (isAppError(e) ? e.fieldErrors : {}))) as Record<
+    string,
+    string
+  >;
   const first = failures[0];
-  if (!isAppError(first) || failures.some((e) => !isAppError(e) || Object.keys(e.fieldErrors).length === 0)) throw first;
+  if (!isAppError(first) || failures.some((e) => !isAppError(e) || Object.keys(e.fieldErrors).length === 0))
+    throw first;
   throw new AppError("bad_request", first.messageKey, { params: first.params, fieldErrors });
 }
 
@@ -161,7 +230,11 @@ export default function Finance() {
           <div className={`alert ${ok.replayed ? "info" : "success"}`} role="status">
             {ok.replayed
               ? t("finance.depositReplayed", { bankReference: ok.bankReference })
-              : t("finance.depositDone", { amount: formatYuan(BigInt(ok.amount)), org: ok.orgName, bankReference: ok.bankReference })}{" "}
+              : t("finance.depositDone", {
+                  amount: formatYuan(BigInt(ok.amount)),
+                  org: ok.orgName,
+                  bankReference: ok.bankReference,
+                })}{" "}
             <span className="small">#{ok.transactionId}</span>
           </div>
         ) : null}
@@ -205,9 +278,27 @@ export default function Finance() {
             <Form method="post" className="stack" noValidate>
               <CsrfInput />
               <input type="hidden" name="intent" value="preview-deposit" />
-              <Field name="referenceCode" label={t("finance.referenceCode")} hint={t("finance.referenceCodeHint")} failure={depositFailure} required />
-              <Field name="amount" label={t("finance.depositAmount")} hint={t("wallet.amountHint")} failure={depositFailure} required />
-              <Field name="bankReference" label={t("ledger.bankReference")} hint={t("finance.bankReferenceHint")} failure={depositFailure} required />
+              <Field
+                name="referenceCode"
+                label={t("finance.referenceCode")}
+                hint={t("finance.referenceCodeHint")}
+                failure={depositFailure}
+                required
+              />
+              <Field
+                name="amount"
+                label={t("finance.depositAmount")}
+                hint={t("wallet.amountHint")}
+                failure={depositFailure}
+                required
+              />
+              <Field
+                name="bankReference"
+                label={t("ledger.bankReference")}
+                hint={t("finance.bankReferenceHint")}
+                failure={depositFailure}
+                required
+              />
               <button type="submit" className="button">
                 {t("finance.depositPreview")}
               </button>
@@ -221,18 +312,20 @@ export default function Finance() {
           <h2 id="withdrawals-heading">{t("finance.withdrawalsTitle")}</h2>
           {ok && (ok.intent === "confirm-withdrawal" || ok.intent === "reject-withdrawal") ? (
             <div className="alert success" role="status">
-              {t(ok.intent === "confirm-withdrawal" ? "finance.withdrawalConfirmed" : "finance.withdrawalRejected", { id: ok.holdId })}
+              {t(ok.intent === "confirm-withdrawal" ? "finance.withdrawalConfirmed" : "finance.withdrawalRejected", {
+                id: ok.holdId,
+              })}
             </div>
           ) : null}
-          {failure && (failure.values?.intent === "confirm-withdrawal" || failure.values?.intent === "reject-withdrawal") && !data.pending.some((w) => w.holdId === failure.values?.holdId) ? (
+          {failure &&
+          (failure.values?.intent === "confirm-withdrawal" || failure.values?.intent === "reject-withdrawal") &&
+          !data.pending.some((w) => w.holdId === failure.values?.holdId) ? (
             <FormAlert failure={failure} />
           ) : null}
           {data.pending.length === 0 ? (
             <div className="empty">{t("finance.withdrawalsEmpty")}</div>
           ) : (
-            data.pending.map((w) => (
-              <WithdrawalRow key={w.holdId} withdrawal={w} failure={failure} />
-            ))
+            data.pending.map((w) => <WithdrawalRow key={w.holdId} withdrawal={w} failure={failure} />)
           )}
         </section>
       ) : null}
@@ -313,8 +406,19 @@ function WithdrawalRow({ withdrawal: w, failure }: { withdrawal: PendingRow; fai
           <input type="hidden" name="intent" value="confirm-withdrawal" />
           <input type="hidden" name="holdId" value={w.holdId} />
           <FormAlert failure={confirmFailure} />
-          <RowField id={`confirm-${w.holdId}-bankReference`} name="bankReference" label={t("ledger.bankReference")} failure={confirmFailure} />
-          <RowField id={`confirm-${w.holdId}-amount`} name="amount" label={t("finance.withdrawalAmount")} failure={confirmFailure} hint={t("finance.withdrawalAmountHint")} />
+          <RowField
+            id={`confirm-${w.holdId}-bankReference`}
+            name="bankReference"
+            label={t("ledger.bankReference")}
+            failure={confirmFailure}
+          />
+          <RowField
+            id={`confirm-${w.holdId}-amount`}
+            name="amount"
+            label={t("finance.withdrawalAmount")}
+            failure={confirmFailure}
+            hint={t("finance.withdrawalAmountHint")}
+          />
           <button type="submit" className="button">
             {t("finance.withdrawalConfirm")}
           </button>
@@ -324,7 +428,12 @@ function WithdrawalRow({ withdrawal: w, failure }: { withdrawal: PendingRow; fai
           <input type="hidden" name="intent" value="reject-withdrawal" />
           <input type="hidden" name="holdId" value={w.holdId} />
           <FormAlert failure={rejectFailure} />
-          <RowField id={`reject-${w.holdId}-reason`} name="reason" label={t("finance.rejectReason")} failure={rejectFailure} />
+          <RowField
+            id={`reject-${w.holdId}-reason`}
+            name="reason"
+            label={t("finance.rejectReason")}
+            failure={rejectFailure}
+          />
           <button type="submit" className="button secondary">
             {t("finance.withdrawalReject")}
           </button>
@@ -339,11 +448,20 @@ function RowField(props: { id: string; name: string; label: string; hint?: strin
   const t = useT();
   const errorKey = props.failure?.fieldErrors?.[props.name];
   const value = props.failure?.values?.[props.name];
-  const describedBy = [props.hint ? `${props.id}-hint` : null, errorKey ? `${props.id}-error` : null].filter(Boolean).join(" ");
+  const describedBy = [props.hint ? `${props.id}-hint` : null, errorKey ? `${props.id}-error` : null]
+    .filter(Boolean)
+    .join(" ");
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
-      <input id={props.id} name={props.name} type="text" defaultValue={typeof value === "string" ? value : undefined} aria-invalid={errorKey ? true : undefined} aria-describedby={describedBy || undefined} />
+      <input
+        id={props.id}
+        name={props.name}
+        type="text"
+        defaultValue={typeof value === "string" ? value : undefined}
+        aria-invalid={errorKey ? true : undefined}
+        aria-describedby={describedBy || undefined}
+      />
       {props.hint ? (
         <span id={`${props.id}-hint`} className="hint">
           {props.hint}

@@ -49,7 +49,14 @@ export default function ForgotPassword() {
           <FormAlert failure={failure} />
           <Form method="post" className="stack" noValidate>
             <CsrfInput />
-            <Field name="email" type="email" label={t("forgot.email")} autoComplete="email" failure={failure} required />
+            <Field
+              name="email"
+              type="email"
+              label={t("forgot.email")}
+              autoComplete="email"
+              failure={failure}
+              required
+            />
             <button type="submit" className="button">
               {t("forgot.submit")}
             </button>

@@ -13,7 +13,9 @@ import { useT } from "../utils/i18n.tsx";
 // Owners and admins of an organisation; listManagedOrganisations and createInvitation check it.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
-  const orgs = await domainCall(() => listManagedOrganisations({ db: context.services.database.prisma, actor: current.actor }));
+  const orgs = await domainCall(() =>
+    listManagedOrganisations({ db: context.services.database.prisma, actor: current.actor }),
+  );
   return {
     orgs: orgs.map((org) => ({
       ...org,

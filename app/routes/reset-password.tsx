@@ -58,7 +58,14 @@ export default function ResetPassword() {
           failure={failure}
           required
         />
-        <Field name="confirm" type="password" label={t("reset.confirm")} autoComplete="new-password" failure={failure} required />
+        <Field
+          name="confirm"
+          type="password"
+          label={t("reset.confirm")}
+          autoComplete="new-password"
+          failure={failure}
+          required
+        />
         <button type="submit" className="button">
           {t("reset.submit")}
         </button>

@@ -116,7 +116,11 @@ export default function SignUp() {
           </Field>
           <Field name="creditCode" label={t("signup.creditCode")} hint={t("signup.creditCodeHint")} failure={failure} />
           <Field name="zoneId" label={t("signup.zone")} failure={failure}>
-            <select id="field-zoneId" name="zoneId" defaultValue={String(failure?.values?.zoneId ?? zones[0]?.id ?? "")}>
+            <select
+              id="field-zoneId"
+              name="zoneId"
+              defaultValue={String(failure?.values?.zoneId ?? zones[0]?.id ?? "")}
+            >
               {zones.map((zone) => (
                 <option key={zone.id} value={zone.id}>
                   {locale === "en" ? zone.nameEn : zone.nameZh}

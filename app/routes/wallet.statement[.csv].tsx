@@ -22,7 +22,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     address = requested;
     label = requested.replace(/[^A-Za-z0-9_-]+/g, "-");
   } else {
-    const orgId = url.searchParams.get("org") ?? current.memberships.find((m) => can(current.actor, "read:wallet:own", { organisationId: m.organisation.id }))?.organisation.id;
+    const orgId =
+      url.searchParams.get("org") ??
+      current.memberships.find((m) => can(current.actor, "read:wallet:own", { organisationId: m.organisation.id }))
+        ?.organisation.id;
     await requirePermission(request, context, "read:wallet:own", { organisationId: orgId ?? "none" });
     const membership = current.memberships.find((m) => m.organisation.id === orgId);
     address = `org:${orgId}:wallet`;
@@ -36,7 +39,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // A wallet never used has no account yet: an empty statement.
     body = "\uFEFFtransaction_id,posting,created_at,code,counterparty,amount_yuan,balance_yuan\r\n";
   }
-  const period = range.fromText || range.toText ? `${range.fromText || "start"}_${range.toText || shanghaiToday()}` : shanghaiToday();
+  const period =
+    range.fromText || range.toText
+      ? `${range.fromText || "start"}_${range.toText || shanghaiToday()}`
+      : shanghaiToday();
   const filename = `jiebang-statement-${label}-${period}.csv`;
   return new Response(body, {
     headers: {

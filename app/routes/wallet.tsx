@@ -65,8 +65,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     range: { fromText: range.fromText, toText: range.toText, errors: range.errors },
     csvHref: `/wallet/statement.csv?${csv.toString()}`,
     pending: pending.map((w) => {
-      const payee = ((w.metadata as { payee?: Record<string, string> }).payee ?? null) as { bankName: string; accountName: string; accountNumber: string } | null;
-      return { holdId: w.holdId.toString(), amount: w.amount.toString(), requestedAt: w.requestedAt.toISOString(), payee };
+      const payee = ((w.metadata as { payee?: Record<string, string> }).payee ?? null) as {
+        bankName: string;
+        accountName: string;
+        accountNumber: string;
+      } | null;
+      return {
+        holdId: w.holdId.toString(),
+        amount: w.amount.toString(),
+        requestedAt: w.requestedAt.toISOString(),
+        payee,
+      };
     }),
     canWithdraw: can(current.actor, "withdraw:wallet:own", { organisationId: org.id }),
     // A fresh key per rendered form: submitting the same form twice makes one request.
@@ -76,7 +85,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const text = (max: number) => z.string({ error: "form.required" }).trim().min(1, "form.required").max(max, "wallet.errors.tooLong");
+const text = (max: number) =>
+  z.string({ error: "form.required" }).trim().min(1, "form.required").max(max, "wallet.errors.tooLong");
 
 const withdrawalSchema = z.object({
   organisationId: z.string().min(1, "form.required"),
@@ -110,7 +120,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     // Not enough money is about the amount the user typed: show it next to that field.
     if (isAppError(error) && error.code === "insufficient_funds") {
-      return failureResponse({ ok: false, formError: { key: "form.fixErrors" }, fieldErrors: { amount: "wallet.errors.insufficientFunds" }, values: parsed.values }, 409);
+      return failureResponse(
+        {
+          ok: false,
+          formError: { key: "form.fixErrors" },
+          fieldErrors: { amount: "wallet.errors.insufficientFunds" },
+          values: parsed.values,
+        },
+        409,
+      );
     }
     return appErrorResponse(error, parsed.values);
   }
@@ -194,9 +212,21 @@ export default function Wallet() {
                 <CsrfInput />
                 <input type="hidden" name="organisationId" value={data.org.id} />
                 <input type="hidden" name="idempotencyKey" value={data.idempotencyKey} />
-                <Field name="amount" label={t("wallet.withdrawAmount")} hint={t("wallet.amountHint")} failure={failure} required />
+                <Field
+                  name="amount"
+                  label={t("wallet.withdrawAmount")}
+                  hint={t("wallet.amountHint")}
+                  failure={failure}
+                  required
+                />
                 <Field name="bankName" label={t("wallet.payeeBank")} failure={failure} required />
-                <Field name="accountName" label={t("wallet.payeeName")} failure={failure} defaultValue={data.org.name} required />
+                <Field
+                  name="accountName"
+                  label={t("wallet.payeeName")}
+                  failure={failure}
+                  defaultValue={data.org.name}
+                  required
+                />
                 <Field name="accountNumber" label={t("wallet.payeeNumber")} failure={failure} required />
                 <button type="submit" className="button">
                   {t("wallet.withdrawSubmit")}
@@ -240,7 +270,9 @@ export default function Wallet() {
                     <td className="num">
                       <Money value={w.amount} />
                     </td>
-                    <td className="small">{w.payee ? `${w.payee.accountName} · ${w.payee.bankName} · ${w.payee.accountNumber}` : "—"}</td>
+                    <td className="small">
+                      {w.payee ? `${w.payee.accountName} · ${w.payee.bankName} · ${w.payee.accountNumber}` : "—"}
+                    </td>
                     <td>
                       <span className="badge pending">{t("wallet.pendingStatus")}</span>
                     </td>

@@ -20,13 +20,33 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const zones = officerZoneIds(current.actor);
   await requirePermission(request, context, "approve:challenge:zone", { zoneId: zones[0] ?? "none" });
   const queue = await zoneQueue({ db: db(context), actor: current.actor, now: now() });
-  const titles = await challengeTitles({ db: db(context), ids: [...queue.objections.map((o) => o.challengeId), ...queue.disputes.map((x) => x.challengeId)] });
+  const titles = await challengeTitles({
+    db: db(context),
+    ids: [...queue.objections.map((o) => o.challengeId), ...queue.disputes.map((x) => x.challengeId)],
+  });
   return { queue: plain(queue), titles };
 }
 
-type Brief = { id: string; title: string; status: string; bounty: string; statusReason: string | null; updatedAt: string };
+type Brief = {
+  id: string;
+  title: string;
+  status: string;
+  bounty: string;
+  statusReason: string | null;
+  updatedAt: string;
+};
 
-function Transition({ challengeId, target, label, secondary }: { challengeId: string; target: string; label: string; secondary?: boolean }) {
+function Transition({
+  challengeId,
+  target,
+  label,
+  secondary,
+}: {
+  challengeId: string;
+  target: string;
+  label: string;
+  secondary?: boolean;
+}) {
   return (
     <Form method="post" action={`/challenges/${challengeId}/manage`}>
       <CsrfInput />
@@ -39,7 +59,15 @@ function Transition({ challengeId, target, label, secondary }: { challengeId: st
   );
 }
 
-function BriefList({ items, empty, actions }: { items: Brief[]; empty: string; actions: (c: Brief) => React.ReactNode }) {
+function BriefList({
+  items,
+  empty,
+  actions,
+}: {
+  items: Brief[];
+  empty: string;
+  actions: (c: Brief) => React.ReactNode;
+}) {
   const t = useT();
   if (items.length === 0) return <div className="empty">{empty}</div>;
   return (
@@ -93,7 +121,11 @@ export default function ZoneQueue() {
           empty={t("zone.none")}
           actions={(c) => (
             <>
-              <Transition challengeId={c.id} target="approveWithdrawal" label={t("challenge.transition.approveWithdrawal")} />
+              <Transition
+                challengeId={c.id}
+                target="approveWithdrawal"
+                label={t("challenge.transition.approveWithdrawal")}
+              />
               <Link to={`/challenges/${c.id}/manage#next-heading`} className="button secondary small">
                 {t("challenge.transition.rejectWithdrawal")}
               </Link>
@@ -103,7 +135,17 @@ export default function ZoneQueue() {
       </section>
       <section className="panel" aria-labelledby="proposals-heading">
         <h2 id="proposals-heading">{t("zone.proposals", { count: queue.proposals.length })}</h2>
-        <BriefList items={queue.proposals} empty={t("zone.none")} actions={(c) => <Transition challengeId={c.id} target="startPublicNotice" label={t("challenge.transition.startPublicNotice")} />} />
+        <BriefList
+          items={queue.proposals}
+          empty={t("zone.none")}
+          actions={(c) => (
+            <Transition
+              challengeId={c.id}
+              target="startPublicNotice"
+              label={t("challenge.transition.startPublicNotice")}
+            />
+          )}
+        />
       </section>
       <section className="panel" aria-labelledby="objections-heading">
         <h2 id="objections-heading">{t("zone.objections", { count: queue.objections.length })}</h2>
@@ -113,7 +155,9 @@ export default function ZoneQueue() {
           <ul className="qa">
             {queue.objections.map((o) => (
               <li key={o.id}>
-                <Link to={`/challenges/${o.challengeId}/manage#objections-heading`}>{titles[o.challengeId] ?? o.challengeId}</Link>
+                <Link to={`/challenges/${o.challengeId}/manage#objections-heading`}>
+                  {titles[o.challengeId] ?? o.challengeId}
+                </Link>
                 <p className="m0">{o.body}</p>
                 <p className="m0 small muted">
                   <DateTime value={o.createdAt} />
@@ -125,7 +169,13 @@ export default function ZoneQueue() {
       </section>
       <section className="panel" aria-labelledby="notices-heading">
         <h2 id="notices-heading">{t("zone.noticesDue", { count: queue.noticesDue.length })}</h2>
-        <BriefList items={queue.noticesDue} empty={t("zone.none")} actions={(c) => <Transition challengeId={c.id} target="endPublicNotice" label={t("challenge.transition.endPublicNotice")} />} />
+        <BriefList
+          items={queue.noticesDue}
+          empty={t("zone.none")}
+          actions={(c) => (
+            <Transition challengeId={c.id} target="endPublicNotice" label={t("challenge.transition.endPublicNotice")} />
+          )}
+        />
       </section>
       <section className="panel" aria-labelledby="disputes-heading">
         <h2 id="disputes-heading">{t("zone.disputes", { count: queue.disputes.length })}</h2>
@@ -135,7 +185,10 @@ export default function ZoneQueue() {
           <ul className="qa">
             {queue.disputes.map((x) => (
               <li key={x.id}>
-                <Link to={`/challenges/${x.challengeId}/manage#arbitration-heading`}>{titles[x.challengeId] ?? x.challengeId}</Link> · {t("manage.disputeOn", { n: x.milestoneIndex })}
+                <Link to={`/challenges/${x.challengeId}/manage#arbitration-heading`}>
+                  {titles[x.challengeId] ?? x.challengeId}
+                </Link>{" "}
+                · {t("manage.disputeOn", { n: x.milestoneIndex })}
                 <p className="m0">{x.reason}</p>
               </li>
             ))}

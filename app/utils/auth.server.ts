@@ -39,7 +39,8 @@ function navFor(actor: Actor): CurrentUser["nav"] {
   if (seeker || can(actor, "bid:challenge:any") || actor.roles.includes("expert")) {
     nav.push({ to: "/challenges/mine", labelKey: "nav.myChallenges" });
   }
-  if (actor.memberships.some((m) => m.orgType === "zone_administration")) nav.push({ to: "/zone", labelKey: "nav.zoneQueue" });
+  if (actor.memberships.some((m) => m.orgType === "zone_administration"))
+    nav.push({ to: "/zone", labelKey: "nav.zoneQueue" });
   if (actor.memberships.some((m) => m.role !== "member")) nav.push({ to: "/members", labelKey: "nav.members" });
   if (can(actor, "read:audit:any") || actor.memberships.some((m) => m.orgType === "zone_administration")) {
     nav.push({ to: "/audit", labelKey: "nav.audit" });

@@ -72,7 +72,9 @@ export function challengeFormInput(form: FormData): { input: ChallengeInput; val
   }
   const milestones = [];
   for (let i = 0; i < MILESTONE_ROWS; i++) {
-    const row = ["name", "deliverable", "acceptanceCriteria", "amount", "dueDate"].map((f) => str(`milestones.${i}.${f}`));
+    const row = ["name", "deliverable", "acceptanceCriteria", "amount", "dueDate"].map((f) =>
+      str(`milestones.${i}.${f}`),
+    );
     if (row.every((v) => !v)) continue;
     const index = milestones.length;
     let amount = 0n;
@@ -84,7 +86,14 @@ export function challengeFormInput(form: FormData): { input: ChallengeInput; val
     }
     const due = shanghaiInstant(row[4]!, true);
     if (!due) fieldErrors[`milestones.${i}.dueDate`] = "errors.challenge.field.milestones";
-    milestones.push({ name: row[0]!, deliverable: row[1]!, acceptanceCriteria: row[2]!, amount, dueDate: due ?? new Date(0), row: i });
+    milestones.push({
+      name: row[0]!,
+      deliverable: row[1]!,
+      acceptanceCriteria: row[2]!,
+      amount,
+      dueDate: due ?? new Date(0),
+      row: i,
+    });
   }
   const deadline = shanghaiInstant(str("bidDeadline"));
   if (!deadline) fieldErrors.bidDeadline = "errors.challenge.field.bidDeadline";
@@ -97,14 +106,18 @@ export function challengeFormInput(form: FormData): { input: ChallengeInput; val
     title: str("title"),
     problemStatement: paragraphs(str("problemStatement")),
     indicators,
-    industry: (INDUSTRIES as readonly string[]).includes(industry) ? (industry as ChallengeInput["industry"]) : ("" as ChallengeInput["industry"]),
+    industry: (INDUSTRIES as readonly string[]).includes(industry)
+      ? (industry as ChallengeInput["industry"])
+      : ("" as ChallengeInput["industry"]),
     fieldTags: str("fieldTags")
       .split(/[,，、;；]/)
       .map((t) => t.trim())
       .filter(Boolean),
     milestones: milestones.map(({ row: _row, ...m }) => m),
     bidDeadline: deadline!,
-    ipTerms: (IP_TERMS as readonly string[]).includes(ipTerms) ? (ipTerms as ChallengeInput["ipTerms"]) : ("" as ChallengeInput["ipTerms"]),
+    ipTerms: (IP_TERMS as readonly string[]).includes(ipTerms)
+      ? (ipTerms as ChallengeInput["ipTerms"])
+      : ("" as ChallengeInput["ipTerms"]),
     domesticAllowed: form.get("domesticAllowed") === "on",
     internationalAllowed: form.get("internationalAllowed") === "on",
     individualsAllowed: form.get("individualsAllowed") === "on",

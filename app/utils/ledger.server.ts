@@ -94,7 +94,8 @@ export async function loadStatement(
     });
     return toView(page);
   } catch (error) {
-    if (isAppError(error) && error.code === "not_found") return { openingBalance: "0", closingBalance: "0", nextCursor: null, lines: [] };
+    if (isAppError(error) && error.code === "not_found")
+      return { openingBalance: "0", closingBalance: "0", nextCursor: null, lines: [] };
     if (isAppError(error) && error.messageKey === "errors.badCursor") throw new Response(null, { status: 400 });
     throw error;
   }

@@ -7,7 +7,10 @@ import type { Db } from "../db/client.ts";
  * Only the lead of the bid reads it here, so sealing is untouched.
  */
 export async function myBidInChallenge(options: { db: Db; actor: Actor; challengeId: string }) {
-  const challenge = await options.db.challenge.findUnique({ where: { id: options.challengeId }, select: { round: true } });
+  const challenge = await options.db.challenge.findUnique({
+    where: { id: options.challengeId },
+    select: { round: true },
+  });
   if (!challenge) return null;
   const bid = await options.db.bid.findFirst({
     where: { challengeId: options.challengeId, round: challenge.round, leadUserId: options.actor.userId },
@@ -24,7 +27,9 @@ export async function myBidInChallenge(options: { db: Db; actor: Actor; challeng
     teamOrganisations: bid.teamOrganisations,
     schedule: bid.schedule,
     credentials: bid.credentials,
-    receipt: bid.receipts[0] ? { commitment: bid.receipts[0].commitment, serverTime: bid.receipts[0].serverTime } : null,
+    receipt: bid.receipts[0]
+      ? { commitment: bid.receipts[0].commitment, serverTime: bid.receipts[0].serverTime }
+      : null,
   };
 }
 
@@ -58,7 +63,10 @@ export async function reviewSetup(options: { db: Db; challengeId: string }) {
 
 /** The scores the caller gave in this challenge's current round: bidId → criterionId → score. */
 export async function myScores(options: { db: Db; actor: Actor; challengeId: string }) {
-  const challenge = await options.db.challenge.findUnique({ where: { id: options.challengeId }, select: { round: true } });
+  const challenge = await options.db.challenge.findUnique({
+    where: { id: options.challengeId },
+    select: { round: true },
+  });
   if (!challenge) return {};
   const rows = await options.db.bidScore.findMany({
     where: { reviewerId: options.actor.userId, bid: { challengeId: options.challengeId, round: challenge.round } },
@@ -78,12 +86,18 @@ export async function openDispute(options: { db: Db; challengeId: string }) {
 /** Titles of challenges by id (the zone queue names the challenge of each objection and dispute). */
 export async function challengeTitles(options: { db: Db; ids: string[] }): Promise<Record<string, string>> {
   if (options.ids.length === 0) return {};
-  const rows = await options.db.challenge.findMany({ where: { id: { in: [...new Set(options.ids)] } }, select: { id: true, title: true } });
+  const rows = await options.db.challenge.findMany({
+    where: { id: { in: [...new Set(options.ids)] } },
+    select: { id: true, title: true },
+  });
   return Object.fromEntries(rows.map((r) => [r.id, r.title]));
 }
 
 /** Whether the seeker chose anonymity (for the edit form; getChallengeDetail does not carry it). */
 export async function seekerAnonymous(options: { db: Db; challengeId: string }): Promise<boolean> {
-  const row = await options.db.challenge.findUnique({ where: { id: options.challengeId }, select: { seekerAnonymous: true } });
+  const row = await options.db.challenge.findUnique({
+    where: { id: options.challengeId },
+    select: { seekerAnonymous: true },
+  });
   return row?.seekerAnonymous ?? false;
 }

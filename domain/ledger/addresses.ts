@@ -23,14 +23,54 @@ const N = "[1-9][0-9]{0,3}";
 // its debits must not exceed its credits. platform:bank is the bank account itself (an asset): it
 // can never pay out more than came in.
 const KINDS = {
-  orgWallet: { pattern: `org:${ID}:wallet`, type: "liability", normalSide: "credit", flags: "debits_must_not_exceed_credits" },
-  userWallet: { pattern: `user:${ID}:wallet`, type: "liability", normalSide: "credit", flags: "debits_must_not_exceed_credits" },
-  challengeEscrow: { pattern: `escrow:challenge:${ID}:milestone:${N}`, type: "liability", normalSide: "credit", flags: "debits_must_not_exceed_credits" },
-  dealEscrow: { pattern: `escrow:deal:${ID}:instalment:${N}`, type: "liability", normalSide: "credit", flags: "debits_must_not_exceed_credits" },
-  zoneBudget: { pattern: `zone:${ID}:budget:[a-z0-9-]{1,40}:(?:19|20)[0-9]{2}`, type: "liability", normalSide: "credit", flags: "debits_must_not_exceed_credits" },
-  voucher: { pattern: `voucher:${ID}`, type: "liability", normalSide: "credit", flags: "debits_must_not_exceed_credits" },
-  platformFees: { pattern: "platform:fees", type: "revenue", normalSide: "credit", flags: "debits_must_not_exceed_credits" },
-  platformBank: { pattern: "platform:bank", type: "asset", normalSide: "debit", flags: "credits_must_not_exceed_debits" },
+  orgWallet: {
+    pattern: `org:${ID}:wallet`,
+    type: "liability",
+    normalSide: "credit",
+    flags: "debits_must_not_exceed_credits",
+  },
+  userWallet: {
+    pattern: `user:${ID}:wallet`,
+    type: "liability",
+    normalSide: "credit",
+    flags: "debits_must_not_exceed_credits",
+  },
+  challengeEscrow: {
+    pattern: `escrow:challenge:${ID}:milestone:${N}`,
+    type: "liability",
+    normalSide: "credit",
+    flags: "debits_must_not_exceed_credits",
+  },
+  dealEscrow: {
+    pattern: `escrow:deal:${ID}:instalment:${N}`,
+    type: "liability",
+    normalSide: "credit",
+    flags: "debits_must_not_exceed_credits",
+  },
+  zoneBudget: {
+    pattern: `zone:${ID}:budget:[a-z0-9-]{1,40}:(?:19|20)[0-9]{2}`,
+    type: "liability",
+    normalSide: "credit",
+    flags: "debits_must_not_exceed_credits",
+  },
+  voucher: {
+    pattern: `voucher:${ID}`,
+    type: "liability",
+    normalSide: "credit",
+    flags: "debits_must_not_exceed_credits",
+  },
+  platformFees: {
+    pattern: "platform:fees",
+    type: "revenue",
+    normalSide: "credit",
+    flags: "debits_must_not_exceed_credits",
+  },
+  platformBank: {
+    pattern: "platform:bank",
+    type: "asset",
+    normalSide: "debit",
+    flags: "credits_must_not_exceed_debits",
+  },
   // Where corrections and write-offs go when no other account fits; finance investigates its balance.
   platformSuspense: { pattern: "platform:suspense", type: "equity", normalSide: "credit", flags: "none" },
 } as const satisfies Record<string, { pattern: string; type: AccountType; normalSide: Side; flags: AccountFlags }>;
@@ -69,17 +109,20 @@ export function isValidAddress(address: string): boolean {
 /** The spec, or a bad_request AppError naming the address. */
 export function requireAccountSpec(address: string): AccountSpec {
   const spec = accountSpec(address);
-  if (!spec) throw new AppError("bad_request", "errors.ledger.invalidAddress", { params: { address: String(address) } });
+  if (!spec)
+    throw new AppError("bad_request", "errors.ledger.invalidAddress", { params: { address: String(address) } });
   return spec;
 }
 
 function id(value: string, what: string): string {
-  if (!new RegExp(`^${ID}$`).test(value)) throw new AppError("bad_request", "errors.ledger.invalidAddress", { params: { address: `${what}:${value}` } });
+  if (!new RegExp(`^${ID}$`).test(value))
+    throw new AppError("bad_request", "errors.ledger.invalidAddress", { params: { address: `${what}:${value}` } });
   return value;
 }
 
 function positive(n: number): number {
-  if (!Number.isInteger(n) || n < 1 || n > 9999) throw new AppError("bad_request", "errors.ledger.invalidAddress", { params: { address: String(n) } });
+  if (!Number.isInteger(n) || n < 1 || n > 9999)
+    throw new AppError("bad_request", "errors.ledger.invalidAddress", { params: { address: String(n) } });
   return n;
 }
 
@@ -90,8 +133,10 @@ export const PLATFORM_SUSPENSE = "platform:suspense";
 export const addresses = {
   orgWallet: (orgId: string) => `org:${id(orgId, "org")}:wallet`,
   userWallet: (userId: string) => `user:${id(userId, "user")}:wallet`,
-  challengeEscrow: (challengeId: string, milestone: number) => `escrow:challenge:${id(challengeId, "challenge")}:milestone:${positive(milestone)}`,
-  dealEscrow: (dealId: string, instalment: number) => `escrow:deal:${id(dealId, "deal")}:instalment:${positive(instalment)}`,
+  challengeEscrow: (challengeId: string, milestone: number) =>
+    `escrow:challenge:${id(challengeId, "challenge")}:milestone:${positive(milestone)}`,
+  dealEscrow: (dealId: string, instalment: number) =>
+    `escrow:deal:${id(dealId, "deal")}:instalment:${positive(instalment)}`,
   zoneBudget: (zoneId: string, programme: string, year: number) => {
     const address = `zone:${id(zoneId, "zone")}:budget:${programme}:${year}`;
     requireAccountSpec(address);

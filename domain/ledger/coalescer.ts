@@ -1,5 +1,11 @@
 import type { LedgerSql } from "./sql.ts";
-import { prepareTransaction, submitPrepared, type PreparedTransaction, type SubmitResult, type TransactionInput } from "./submit.ts";
+import {
+  prepareTransaction,
+  submitPrepared,
+  type PreparedTransaction,
+  type SubmitResult,
+  type TransactionInput,
+} from "./submit.ts";
 
 export interface LedgerCoalescer {
   /** Commits one transaction; resolves with its own result, exactly as submitTransactions would. */
@@ -19,7 +25,11 @@ export interface LedgerCoalescer {
  * does not fail its neighbours) and its own idempotency key. For use outside a caller's database
  * transaction (its `sql` is a pool): workers, bulk jobs, the benchmark.
  */
-export function createLedgerCoalescer(options: { sql: LedgerSql; maxBatch?: number; maxInFlight?: number }): LedgerCoalescer {
+export function createLedgerCoalescer(options: {
+  sql: LedgerSql;
+  maxBatch?: number;
+  maxInFlight?: number;
+}): LedgerCoalescer {
   const maxBatch = options.maxBatch ?? 2000;
   // Two calls in flight: one holds its accounts' locks and commits while the next is parsed. More
   // only queue on the same row locks (random transfers touch overlapping accounts).

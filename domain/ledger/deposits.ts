@@ -14,7 +14,9 @@ export interface LedgerResult {
 export function requireBankReference(reference: unknown): string {
   const value = typeof reference === "string" ? reference.trim() : "";
   if (!/^[A-Za-z0-9_-]{4,64}$/.test(value)) {
-    throw new AppError("bad_request", "errors.ledger.invalidBankReference", { fieldErrors: { bankReference: "errors.ledger.invalidBankReference" } });
+    throw new AppError("bad_request", "errors.ledger.invalidBankReference", {
+      fieldErrors: { bankReference: "errors.ledger.invalidBankReference" },
+    });
   }
   return value;
 }

@@ -18,7 +18,8 @@ function requireEscrow(address: string): string {
 
 function requireWallet(address: string): string {
   const kind = accountSpec(address)?.kind;
-  if (kind !== "orgWallet" && kind !== "userWallet") throw new AppError("bad_request", "errors.ledger.invalidAddress", { params: { address } });
+  if (kind !== "orgWallet" && kind !== "userWallet")
+    throw new AppError("bad_request", "errors.ledger.invalidAddress", { params: { address } });
   return address;
 }
 
@@ -37,7 +38,13 @@ async function postAudited(
 ): Promise<LedgerResult> {
   const key = validateIdempotencyKey(options.idempotencyKey);
   return inLedgerTransaction(options.db, async (tx) => {
-    const result = await postTransaction({ db: tx, idempotencyKey: key, code: input.code, postings: input.postings, metadata: options.metadata ?? {} });
+    const result = await postTransaction({
+      db: tx,
+      idempotencyKey: key,
+      code: input.code,
+      postings: input.postings,
+      metadata: options.metadata ?? {},
+    });
     if (!result.replayed) {
       await recordAudit(tx, {
         actorId: options.actorId,
@@ -53,7 +60,9 @@ async function postAudited(
 }
 
 /** Moves money from the payer's wallet into a milestone's or instalment's escrow account. */
-export function holdEscrow(options: Audited & { payerWallet: string; escrow: string; amount: bigint }): Promise<LedgerResult> {
+export function holdEscrow(
+  options: Audited & { payerWallet: string; escrow: string; amount: bigint },
+): Promise<LedgerResult> {
   const amount = validateAmount(options.amount);
   const escrow = requireEscrow(options.escrow);
   const payer = requireWallet(options.payerWallet);
@@ -95,7 +104,8 @@ export function releaseEscrow(
   if (fee > 0n) postings.push({ debit: escrow, credit: PLATFORM_FEES, amount: fee });
   if (commission > 0n && broker) postings.push({ debit: escrow, credit: broker, amount: commission });
   if (rest > 0n) postings.push({ debit: escrow, credit: payee, amount: rest });
-  const code = options.code ?? (accountSpec(escrow)?.kind === "dealEscrow" ? "instalment-release" : "milestone-release");
+  const code =
+    options.code ?? (accountSpec(escrow)?.kind === "dealEscrow" ? "instalment-release" : "milestone-release");
   return postAudited(options, {
     code,
     action: "ledger.escrowRelease",
@@ -105,14 +115,23 @@ export function releaseEscrow(
 }
 
 /** Returns money from an escrow account to a wallet (a cancelled milestone, a failed acceptance). */
-export function refund(options: Audited & { from: string; toWallet: string; amount: bigint; reason: string }): Promise<LedgerResult> {
+export function refund(
+  options: Audited & { from: string; toWallet: string; amount: bigint; reason: string },
+): Promise<LedgerResult> {
   const amount = validateAmount(options.amount);
   const from = requireEscrow(options.from);
   const to = requireWallet(options.toWallet);
-  const reason = String(options.reason ?? "").trim().slice(0, 500);
+  const reason = String(options.reason ?? "")
+    .trim()
+    .slice(0, 500);
   if (!reason) throw new AppError("bad_request", "errors.ledger.reasonRequired");
   return postAudited(
     { ...options, metadata: { ...(options.metadata ?? {}), reason } },
-    { code: "refund", action: "ledger.refund", postings: [{ debit: from, credit: to, amount }], summary: { from, to, amount } },
+    {
+      code: "refund",
+      action: "ledger.refund",
+      postings: [{ debit: from, credit: to, amount }],
+      summary: { from, to, amount },
+    },
   );
 }

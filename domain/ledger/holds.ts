@@ -35,10 +35,12 @@ async function resolve(
 ): Promise<ResolveResult> {
   const key = validateIdempotencyKey(input.idempotencyKey);
   const code = input.code ?? extra.defaultCode;
-  if (!isTransactionCode(code)) throw new AppError("bad_request", LEDGER_ERRORS.invalidTransaction, { params: { reason: "code" } });
+  if (!isTransactionCode(code))
+    throw new AppError("bad_request", LEDGER_ERRORS.invalidTransaction, { params: { reason: "code" } });
   if (typeof input.holdId !== "bigint") throw new AppError("bad_request", HOLD_ERRORS.notFound);
   const amounts = extra.amounts?.map((a) => validateAmount(a, true).toString()) ?? null;
-  if (amounts && !extra.amounts!.some((a) => a > 0n)) throw new AppError("bad_request", LEDGER_ERRORS.invalidAmount, { params: { amount: "0" } });
+  if (amounts && !extra.amounts!.some((a) => a > 0n))
+    throw new AppError("bad_request", LEDGER_ERRORS.invalidAmount, { params: { amount: "0" } });
   const metadata = JSON.parse(canonicalJson(input.metadata ?? {})) as Record<string, unknown>;
   const h = inputHash({ action, holdId: input.holdId, amounts, code, metadata });
   const wire = {
@@ -52,7 +54,9 @@ async function resolve(
     now: extra.now ? extra.now.toISOString() : null,
   };
   const sql = ledgerSql(input.db);
-  const rows = await runLedgerStatement<{ r: string }>(sql, "SELECT ledger_resolve($1::jsonb)::text AS r", [JSON.stringify(wire)]);
+  const rows = await runLedgerStatement<{ r: string }>(sql, "SELECT ledger_resolve($1::jsonb)::text AS r", [
+    JSON.stringify(wire),
+  ]);
   const [status, id, detail] = JSON.parse(rows[0]!.r) as Wire;
   switch (status) {
     case 0:
@@ -117,7 +121,11 @@ export function expireHold(options: ResolveInput & { now: Date }): Promise<Resol
  * resolved yet, one hold per database transaction (so each locks only its own accounts). Safe to
  * run concurrently with itself and with posts and voids: each hold still resolves exactly once.
  */
-export async function expireHolds(options: { db: LedgerDb; now: Date; limit?: number }): Promise<{ expired: bigint[] }> {
+export async function expireHolds(options: {
+  db: LedgerDb;
+  now: Date;
+  limit?: number;
+}): Promise<{ expired: bigint[] }> {
   const sql = ledgerSql(options.db);
   const due = await sql.query<{ id: string }>(
     `SELECT t."id"::text AS id FROM "LedgerTransaction" t

@@ -61,14 +61,26 @@ export async function getBalance(options: { db: DbOrTx; address: string }): Prom
 }
 
 /** The wallet balances of an organisation, for its wallet page (zeros when it has none yet). */
-export async function walletBalancesByOrg(options: { db: DbOrTx; orgId: string }): Promise<{ address: string; posted: bigint; pending: bigint; available: bigint }> {
+export async function walletBalancesByOrg(options: {
+  db: DbOrTx;
+  orgId: string;
+}): Promise<{ address: string; posted: bigint; pending: bigint; available: bigint }> {
   const address = addresses.orgWallet(options.orgId);
   const balance = await getBalance({ db: options.db, address });
-  return { address, posted: balance?.posted ?? 0n, pending: balance?.pending ?? 0n, available: balance?.available ?? 0n };
+  return {
+    address,
+    posted: balance?.posted ?? 0n,
+    pending: balance?.pending ?? 0n,
+    available: balance?.available ?? 0n,
+  };
 }
 
 /** Accounts whose address contains `query` (admin search), by address. */
-export async function searchAccounts(options: { db: DbOrTx; query: string; limit?: number }): Promise<AccountBalance[]> {
+export async function searchAccounts(options: {
+  db: DbOrTx;
+  query: string;
+  limit?: number;
+}): Promise<AccountBalance[]> {
   const rows = await options.db.ledgerAccount.findMany({
     where: { address: { contains: options.query.trim() } },
     orderBy: { address: "asc" },
@@ -129,7 +141,17 @@ export async function accountStatement(options: {
   const from = options.from ?? new Date(0);
   const to = options.to ?? new Date("9999-12-31T00:00:00Z");
   const rows = await options.db.$queryRawUnsafe<
-    { transactionId: bigint; index: number; createdAt: Date; code: string; kind: string; counterparty: string; delta: string; before: string; metadata: unknown }[]
+    {
+      transactionId: bigint;
+      index: number;
+      createdAt: Date;
+      code: string;
+      kind: string;
+      counterparty: string;
+      delta: string;
+      before: string;
+      metadata: unknown;
+    }[]
   >(
     `WITH lines AS (
        SELECT p."transactionId", p."index", p."createdAt",
@@ -198,14 +220,27 @@ function csvField(value: string): string {
 }
 
 /** The whole statement for [from, to) as CSV (UTF-8 with BOM so Excel reads Chinese), amounts in yuan. */
-export async function accountStatementCsv(options: { db: DbOrTx; address: string; from?: Date; to?: Date }): Promise<string> {
+export async function accountStatementCsv(options: {
+  db: DbOrTx;
+  address: string;
+  from?: Date;
+  to?: Date;
+}): Promise<string> {
   const out = ["\uFEFFtransaction_id,posting,created_at,code,counterparty,amount_yuan,balance_yuan"];
   let after: string | null = null;
   do {
     const page: StatementPage = await accountStatement({ ...options, after, limit: 1000 });
     for (const l of page.lines) {
       out.push(
-        [l.transactionId.toString(), String(l.index), l.createdAt.toISOString(), l.code, l.counterparty, fenToDecimalString(l.amount), fenToDecimalString(l.balance)]
+        [
+          l.transactionId.toString(),
+          String(l.index),
+          l.createdAt.toISOString(),
+          l.code,
+          l.counterparty,
+          fenToDecimalString(l.amount),
+          fenToDecimalString(l.balance),
+        ]
           .map(csvField)
           .join(","),
       );
@@ -233,13 +268,22 @@ export interface TransactionDetail {
 export async function transactionDetail(options: { db: DbOrTx; id: bigint }): Promise<TransactionDetail> {
   const t = await options.db.ledgerTransaction.findUnique({ where: { id: options.id } });
   if (!t) throw new AppError("not_found", "errors.ledger.transactionNotFound");
-  const postings = await options.db.ledgerPosting.findMany({ where: { transactionId: t.id }, orderBy: { index: "asc" } });
+  const postings = await options.db.ledgerPosting.findMany({
+    where: { transactionId: t.id },
+    orderBy: { index: "asc" },
+  });
   const ids = [...new Set(postings.flatMap((p) => [p.debitAccountId, p.creditAccountId]))];
-  const accounts = await options.db.ledgerAccount.findMany({ where: { id: { in: ids } }, select: { id: true, address: true } });
+  const accounts = await options.db.ledgerAccount.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, address: true },
+  });
   const byId = new Map(accounts.map((a) => [a.id, a.address]));
   const resolution =
     t.kind === "pending"
-      ? await options.db.ledgerTransaction.findUnique({ where: { pendingId: t.id }, select: { id: true, kind: true, createdAt: true } })
+      ? await options.db.ledgerTransaction.findUnique({
+          where: { pendingId: t.id },
+          select: { id: true, kind: true, createdAt: true },
+        })
       : null;
   return {
     id: t.id,
@@ -251,7 +295,13 @@ export async function transactionDetail(options: { db: DbOrTx; id: bigint }): Pr
     timeoutAt: t.timeoutAt,
     metadata: t.metadata,
     createdAt: t.createdAt,
-    postings: postings.map((p) => ({ index: p.index, debit: byId.get(p.debitAccountId) ?? "?", credit: byId.get(p.creditAccountId) ?? "?", amount: p.amount, pending: p.pending })),
+    postings: postings.map((p) => ({
+      index: p.index,
+      debit: byId.get(p.debitAccountId) ?? "?",
+      credit: byId.get(p.creditAccountId) ?? "?",
+      amount: p.amount,
+      pending: p.pending,
+    })),
     resolution,
   };
 }
@@ -266,7 +316,9 @@ export interface PendingWithdrawal {
 
 /** The finance queue: withdrawal requests not yet confirmed or rejected, oldest first. */
 export async function pendingWithdrawals(options: { db: DbOrTx; limit?: number }): Promise<PendingWithdrawal[]> {
-  const rows = await options.db.$queryRawUnsafe<{ id: bigint; metadata: Record<string, unknown>; createdAt: Date; amount: string }[]>(
+  const rows = await options.db.$queryRawUnsafe<
+    { id: bigint; metadata: Record<string, unknown>; createdAt: Date; amount: string }[]
+  >(
     `SELECT t."id", t."metadata", t."createdAt", (SELECT sum(p."amount") FROM "LedgerPosting" p WHERE p."transactionId" = t."id")::text AS amount
      FROM "LedgerTransaction" t
      WHERE t."kind" = 'pending' AND t."code" = 'withdrawal'
@@ -274,7 +326,13 @@ export async function pendingWithdrawals(options: { db: DbOrTx; limit?: number }
      ORDER BY t."id" LIMIT $1`,
     Math.min(Math.max(options.limit ?? 100, 1), 500),
   );
-  return rows.map((r) => ({ holdId: BigInt(r.id), orgId: String(r.metadata.orgId), amount: BigInt(r.amount), requestedAt: r.createdAt, metadata: r.metadata }));
+  return rows.map((r) => ({
+    holdId: BigInt(r.id),
+    orgId: String(r.metadata.orgId),
+    amount: BigInt(r.amount),
+    requestedAt: r.createdAt,
+    metadata: r.metadata,
+  }));
 }
 
 /** Recent deposits, for the finance queue's "already confirmed" list (bank reference checks). */
@@ -288,5 +346,8 @@ export async function recentDeposits(options: { db: DbOrTx; limit?: number }) {
 
 /** Reconciliation runs, newest first, for the admin page. */
 export async function reconciliationHistory(options: { db: DbOrTx; limit?: number }) {
-  return options.db.ledgerReconciliationRun.findMany({ orderBy: { id: "desc" }, take: Math.min(Math.max(options.limit ?? 30, 1), 365) });
+  return options.db.ledgerReconciliationRun.findMany({
+    orderBy: { id: "desc" },
+    take: Math.min(Math.max(options.limit ?? 30, 1), 365),
+  });
 }

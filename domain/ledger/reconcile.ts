@@ -52,7 +52,10 @@ const RECONCILE_SQL = "SELECT ledger_reconcile_report() AS r";
 export async function reconcileLedger(options: { db: LedgerDb; record?: boolean }): Promise<ReconciliationReport> {
   const sql = ledgerSql(options.db);
   const [row] = await sql.query<{ r: string }>(RECONCILE_SQL, []);
-  const raw = JSON.parse(row!.r) as Omit<ReconciliationReport, "ok" | "postedBalanced" | "pendingBalanced" | "finishedAt">;
+  const raw = JSON.parse(row!.r) as Omit<
+    ReconciliationReport,
+    "ok" | "postedBalanced" | "pendingBalanced" | "finishedAt"
+  >;
   const report: ReconciliationReport = {
     ...raw,
     accountsChecked: Number(raw.accountsChecked),
@@ -62,7 +65,9 @@ export async function reconcileLedger(options: { db: LedgerDb; record?: boolean 
     orphanPostings: Number(raw.orphanPostings),
     emptyTransactions: Number(raw.emptyTransactions),
     overpostedHolds: Number(raw.overpostedHolds),
-    mismatches: raw.mismatches.map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== null)) as unknown as AccountMismatch),
+    mismatches: raw.mismatches.map(
+      (m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== null)) as unknown as AccountMismatch,
+    ),
     postedBalanced: raw.postedDebits === raw.postedCredits,
     pendingBalanced: raw.pendingDebits === raw.pendingCredits,
     finishedAt: new Date().toISOString(),

@@ -23,7 +23,7 @@ export function ledgerSql(db: LedgerDb): LedgerSql {
   const inTransaction = typeof (db as { $transaction?: unknown }).$transaction !== "function";
   return {
     inTransaction,
-    query: <T,>(text: string, values: unknown[]) => db.$queryRawUnsafe<T[]>(text, ...values),
+    query: <T>(text: string, values: unknown[]) => db.$queryRawUnsafe<T[]>(text, ...values),
   } as LedgerSql;
 }
 
@@ -43,7 +43,12 @@ export function sqlState(error: unknown): string | undefined {
   let current: unknown = error;
   while (current && typeof current === "object" && !seen.has(current)) {
     seen.add(current);
-    const e = current as { code?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown }; cause?: unknown };
+    const e = current as {
+      code?: unknown;
+      originalCode?: unknown;
+      meta?: { driverAdapterError?: unknown };
+      cause?: unknown;
+    };
     if (typeof e.originalCode === "string" && /^[0-9A-Z]{5}$/.test(e.originalCode)) return e.originalCode;
     if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && !e.code.startsWith("P")) return e.code;
     current = e.meta?.driverAdapterError ?? e.cause;
@@ -74,7 +79,11 @@ export async function withRetry<T>(work: () => Promise<T>, maxAttempts = 8): Pro
 }
 
 /** Runs a ledger statement, retrying the retryable failures unless a caller's transaction holds it. */
-export async function runLedgerStatement<T extends Record<string, unknown>>(sql: LedgerSql, text: string, values: unknown[]): Promise<T[]> {
+export async function runLedgerStatement<T extends Record<string, unknown>>(
+  sql: LedgerSql,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
   if (sql.inTransaction) return sql.query<T>(text, values);
   return withRetry(() => sql.query<T>(text, values));
 }

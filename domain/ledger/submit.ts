@@ -95,12 +95,14 @@ export type PreparedTransaction = Prepared;
 export function prepareTransaction(input: TransactionInput): PreparedTransaction {
   const key = validateIdempotencyKey(input.idempotencyKey);
   if (!isTransactionCode(input.code)) throw invalid("code", { code: String(input.code) });
-  if (!Array.isArray(input.postings) || input.postings.length < 1 || input.postings.length > MAX_POSTINGS) throw invalid("postings");
+  if (!Array.isArray(input.postings) || input.postings.length < 1 || input.postings.length > MAX_POSTINGS)
+    throw invalid("postings");
   const specs = new Map<string, AccountSpec>();
   const postings = input.postings.map((p) => {
     specs.set(p.debit, requireAccountSpec(p.debit));
     specs.set(p.credit, requireAccountSpec(p.credit));
-    if (p.debit === p.credit) throw new AppError("bad_request", LEDGER_ERRORS.sameAccount, { params: { address: p.debit } });
+    if (p.debit === p.credit)
+      throw new AppError("bad_request", LEDGER_ERRORS.sameAccount, { params: { address: p.debit } });
     return [p.debit, p.credit, validateAmount(p.amount).toString()];
   });
   if (input.timeoutAt && !input.pending) throw invalid("timeoutAt");
@@ -155,12 +157,18 @@ function toResult(row: WireResult): SubmitResult {
  * alone. Invalid input throws before anything is sent. Duplicate keys inside one batch are
  * answered like replays (same input) or conflicts (other input) of the first.
  */
-export async function submitTransactions(options: { db: LedgerDb; transactions: readonly TransactionInput[] }): Promise<SubmitResult[]> {
+export async function submitTransactions(options: {
+  db: LedgerDb;
+  transactions: readonly TransactionInput[];
+}): Promise<SubmitResult[]> {
   return submitPrepared({ db: options.db, prepared: options.transactions.map(prepareTransaction) });
 }
 
 /** submitTransactions for transactions already validated by prepareTransaction (the coalescer). */
-export async function submitPrepared(options: { db: LedgerDb; prepared: readonly PreparedTransaction[] }): Promise<SubmitResult[]> {
+export async function submitPrepared(options: {
+  db: LedgerDb;
+  prepared: readonly PreparedTransaction[];
+}): Promise<SubmitResult[]> {
   const { prepared } = options;
   if (prepared.length === 0) return [];
   const specs = new Map<string, AccountSpec>();
@@ -184,7 +192,9 @@ export async function submitPrepared(options: { db: LedgerDb; prepared: readonly
     txs: sent,
   };
   const sql = ledgerSql(options.db);
-  const rows = await runLedgerStatement<{ r: string }>(sql, "SELECT ledger_submit($1::jsonb)::text AS r", [JSON.stringify(batch)]);
+  const rows = await runLedgerStatement<{ r: string }>(sql, "SELECT ledger_submit($1::jsonb)::text AS r", [
+    JSON.stringify(batch),
+  ]);
   const results = (JSON.parse(rows[0]!.r) as WireResult[]).map(toResult);
   return slot.map((s, i) => {
     if (s >= 0) return results[s]!;
@@ -208,7 +218,9 @@ export function unwrapResult(result: SubmitResult): { transactionId: bigint; rep
     case "conflict":
       return throwConflict();
     case "insufficient_funds":
-      throw new AppError("insufficient_funds", LEDGER_ERRORS.insufficientFunds, { params: { account: result.account } });
+      throw new AppError("insufficient_funds", LEDGER_ERRORS.insufficientFunds, {
+        params: { account: result.account },
+      });
     case "exceeds_debits":
       throw new AppError("insufficient_funds", LEDGER_ERRORS.exceedsDebits, { params: { account: result.account } });
   }
@@ -223,7 +235,9 @@ function throwConflict(): never {
  * replay of an earlier one with the same key and input. Throws AppError conflict when the key was
  * used with other input, insufficient_funds when an account's flags forbid it; neither writes.
  */
-export async function postTransaction(options: { db: LedgerDb } & TransactionInput): Promise<{ transactionId: bigint; replayed: boolean }> {
+export async function postTransaction(
+  options: { db: LedgerDb } & TransactionInput,
+): Promise<{ transactionId: bigint; replayed: boolean }> {
   const { db, ...input } = options;
   const [result] = await submitTransactions({ db, transactions: [input] });
   return unwrapResult(result!);

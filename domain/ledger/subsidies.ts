@@ -35,7 +35,12 @@ export async function payoutSubsidy(options: {
       idempotencyKey: key,
       code: "subsidy-payout",
       postings: [{ debit: budget, credit: options.recipientWallet, amount }],
-      metadata: { zoneId: options.zoneId, programme: options.programme, year: options.year, ...(options.metadata ?? {}) },
+      metadata: {
+        zoneId: options.zoneId,
+        programme: options.programme,
+        year: options.year,
+        ...(options.metadata ?? {}),
+      },
     });
     if (!result.replayed) {
       await recordAudit(tx, {
@@ -63,7 +68,9 @@ export async function postCorrection(options: {
   reason: string;
   idempotencyKey: string;
 }): Promise<LedgerResult> {
-  const reason = String(options.reason ?? "").trim().slice(0, 500);
+  const reason = String(options.reason ?? "")
+    .trim()
+    .slice(0, 500);
   if (!reason) throw new AppError("bad_request", "errors.ledger.reasonRequired");
   return inLedgerTransaction(options.db, async (tx) => {
     const original = await tx.ledgerTransaction.findUnique({ where: { id: options.correctsId }, select: { id: true } });

@@ -9,7 +9,8 @@ import { postTransaction, validateAmount, validateIdempotencyKey } from "./submi
 
 async function loadWithdrawalHold(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], holdId: bigint) {
   const hold = await tx.ledgerTransaction.findUnique({ where: { id: holdId } });
-  if (!hold || hold.kind !== "pending" || hold.code !== "withdrawal") throw new AppError("not_found", "errors.ledger.withdrawalNotFound");
+  if (!hold || hold.kind !== "pending" || hold.code !== "withdrawal")
+    throw new AppError("not_found", "errors.ledger.withdrawalNotFound");
   const postings = await tx.ledgerPosting.findMany({ where: { transactionId: holdId } });
   const amount = postings.reduce((sum, p) => sum + p.amount, 0n);
   return { hold, amount, metadata: hold.metadata as Record<string, unknown> };
@@ -39,7 +40,11 @@ export async function requestWithdrawal(options: {
       code: "withdrawal",
       pending: true,
       postings: [{ debit: wallet, credit: PLATFORM_BANK, amount }],
-      metadata: { orgId: options.orgId, requestedBy: options.actorId, ...(options.payee ? { payee: options.payee } : {}) },
+      metadata: {
+        orgId: options.orgId,
+        requestedBy: options.actorId,
+        ...(options.payee ? { payee: options.payee } : {}),
+      },
     });
     if (!result.replayed) {
       await recordAudit(tx, {
@@ -71,7 +76,9 @@ export async function confirmWithdrawal(options: {
   return inLedgerTransaction(options.db, async (tx) => {
     const { amount, metadata } = await loadWithdrawalHold(tx, options.holdId);
     if (options.amount !== amount) {
-      throw new AppError("bad_request", "errors.ledger.withdrawalAmountMismatch", { fieldErrors: { amount: "errors.ledger.withdrawalAmountMismatch" } });
+      throw new AppError("bad_request", "errors.ledger.withdrawalAmountMismatch", {
+        fieldErrors: { amount: "errors.ledger.withdrawalAmountMismatch" },
+      });
     }
     const result = unwrapResolve(
       await postHold({
@@ -96,9 +103,19 @@ export async function confirmWithdrawal(options: {
 }
 
 /** Finance rejects a withdrawal request: the hold is voided and the amount is available again. */
-export async function rejectWithdrawal(options: { db: Db; actorId: string | null; holdId: bigint; reason: string }): Promise<LedgerResult> {
-  const reason = String(options.reason ?? "").trim().slice(0, 500);
-  if (!reason) throw new AppError("bad_request", "errors.ledger.reasonRequired", { fieldErrors: { reason: "errors.ledger.reasonRequired" } });
+export async function rejectWithdrawal(options: {
+  db: Db;
+  actorId: string | null;
+  holdId: bigint;
+  reason: string;
+}): Promise<LedgerResult> {
+  const reason = String(options.reason ?? "")
+    .trim()
+    .slice(0, 500);
+  if (!reason)
+    throw new AppError("bad_request", "errors.ledger.reasonRequired", {
+      fieldErrors: { reason: "errors.ledger.reasonRequired" },
+    });
   return inLedgerTransaction(options.db, async (tx) => {
     const { amount, metadata } = await loadWithdrawalHold(tx, options.holdId);
     const result = unwrapResolve(

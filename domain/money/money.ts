@@ -73,10 +73,12 @@ export function parseMoney(input: string, options: ParseMoneyOptions = {}): Fen 
     throw moneyError(MONEY_ERRORS.tooManyDecimals, field, { max: maxDecimals });
   }
   // Too many digits to be a real amount: stop before building a huge bigint.
-  if (whole.replace(/^0+/, "").length > 16) throw moneyError(MONEY_ERRORS.tooLarge, field, { max: formatYuan(MAX_INPUT_FEN) });
+  if (whole.replace(/^0+/, "").length > 16)
+    throw moneyError(MONEY_ERRORS.tooLarge, field, { max: formatYuan(MAX_INPUT_FEN) });
   const decimalDigits = decimals.slice(0, maxDecimals).padEnd(maxDecimals, "0");
   const unitsPerScale = 10n ** BigInt(maxDecimals);
-  const fen = (BigInt(whole) * unitsPerScale + BigInt(decimalDigits === "" ? "0" : decimalDigits)) * scaleFen / unitsPerScale;
+  const fen =
+    ((BigInt(whole) * unitsPerScale + BigInt(decimalDigits === "" ? "0" : decimalDigits)) * scaleFen) / unitsPerScale;
   if (fen > MAX_INPUT_FEN) throw moneyError(MONEY_ERRORS.tooLarge, field, { max: formatYuan(MAX_INPUT_FEN) });
   if (fen === 0n && !options.allowZero) throw moneyError(MONEY_ERRORS.zero, field);
   return fen;
@@ -184,7 +186,10 @@ export function percentOf(amount: Fen, basisPoints: number | bigint, rounding: "
   const negative = amount < 0n;
   const abs = negative ? -amount : amount;
   const product = abs * bp;
-  const result = rounding === "down" ? product / BASIS_POINTS_PER_WHOLE : (product + BASIS_POINTS_PER_WHOLE / 2n) / BASIS_POINTS_PER_WHOLE;
+  const result =
+    rounding === "down"
+      ? product / BASIS_POINTS_PER_WHOLE
+      : (product + BASIS_POINTS_PER_WHOLE / 2n) / BASIS_POINTS_PER_WHOLE;
   return negative ? -result : result;
 }
 

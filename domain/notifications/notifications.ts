@@ -52,9 +52,7 @@ export async function listNotifications(options: { db: DbOrTx; userId: string; l
   ]);
   return {
     unread,
-    items: items.map(
-      (n): NotificationView => ({ ...n, params: (n.params ?? {}) as Record<string, unknown> }),
-    ),
+    items: items.map((n): NotificationView => ({ ...n, params: (n.params ?? {}) as Record<string, unknown> })),
   };
 }
 

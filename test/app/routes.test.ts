@@ -13,7 +13,8 @@ const routes = fs
   .filter((f) => /\.tsx?$/.test(f))
   .map((file) => ({ file, text: fs.readFileSync(path.join(dir, file), "utf8") }));
 
-const exportsFn = (text: string, name: string) => new RegExp(`export (async )?function ${name}\\b|export const ${name}\\b`).test(text);
+const exportsFn = (text: string, name: string) =>
+  new RegExp(`export (async )?function ${name}\\b|export const ${name}\\b`).test(text);
 
 describe("routes", () => {
   it("finds the route modules", () => {

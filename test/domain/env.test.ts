@@ -29,12 +29,16 @@ describe("environment", () => {
 
   it("stops the server with one line naming the variable", () => {
     const root = path.resolve(__dirname, "..", "..");
-    const result = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "server/start.ts"], {
-      cwd: root,
-      env: { PATH: process.env.PATH, REDIS_URL: "not-a-url" } as unknown as NodeJS.ProcessEnv,
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "server/start.ts"],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, REDIS_URL: "not-a-url" } as unknown as NodeJS.ProcessEnv,
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);

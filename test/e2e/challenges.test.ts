@@ -4,10 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { CHROMIUM_PATH, launchBrowser, logIn, newContext, screenshot, step, visible, visibleText } from "./support/browser.ts";
+import {
+  CHROMIUM_PATH,
+  launchBrowser,
+  logIn,
+  newContext,
+  screenshot,
+  step,
+  visible,
+  visibleText,
+} from "./support/browser.ts";
 
 const hasChromium = fs.existsSync(CHROMIUM_PATH);
-if (!hasChromium) console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
+if (!hasChromium)
+  console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
 
 const ENTERPRISE = "qiye@demo.jiebang.cn";
 const RESEARCHER = "keyan@demo.jiebang.cn"; // 张云龙, 昆明理工大学
@@ -15,8 +25,18 @@ const EXPERT = "zhuanjia@demo.jiebang.cn"; // 陈海燕, 云南省新材料研�
 const OFFICER = "guanwei@demo.jiebang.cn"; // 昆明高新区管委会
 const FINANCE = "caiwu@demo.jiebang.cn";
 const ENTERPRISE_NAME = "云南滇中锂电新材料科技有限公司";
-const SOLVER = { name: "李思远", email: "li.siyuan@example.cn", password: "思远固态电解质2026", org: "昆明先进储能材料研究所" };
-const EXPERT2 = { name: "杨文博", email: "yang.wenbo@example.cn", password: "文博评审专家2026口令", org: "云南科创技术咨询有限公司" };
+const SOLVER = {
+  name: "李思远",
+  email: "li.siyuan@example.cn",
+  password: "思远固态电解质2026",
+  org: "昆明先进储能材料研究所",
+};
+const EXPERT2 = {
+  name: "杨文博",
+  email: "yang.wenbo@example.cn",
+  password: "文博评审专家2026口令",
+  org: "云南科创技术咨询有限公司",
+};
 const TITLE = "硫化物固态电解质界面稳定性提升（浏览器测试榜）";
 
 /** Shanghai wall-clock text `days` from now, for datetime-local (or date) inputs. */
@@ -91,7 +111,10 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
     await page.getByLabel("单位类型").selectOption(orgType);
     await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
     await page.getByLabel(role).check();
-    await Promise.all([page.waitForURL(`${app.baseUrl}/dashboard`), page.getByRole("button", { name: "注册" }).click()]);
+    await Promise.all([
+      page.waitForURL(`${app.baseUrl}/dashboard`),
+      page.getByRole("button", { name: "注册" }).click(),
+    ]);
   }
 
   it("funds the enterprise's wallet through finance (half of the bounty, for now)", async () => {
@@ -110,7 +133,11 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await page.getByRole("link", { name: "发布榜单" }).first().click();
         await page.waitForURL(`${app.baseUrl}/challenges/new`);
         await page.getByLabel("榜单标题").fill(TITLE);
-        await page.getByLabel("问题描述").fill("现有高镍三元正极材料在 4.4V 高电压下循环 500 次后容量保持率不足 80%。\n\n希望揭榜团队提出表面包覆或掺杂改性方案，并完成中试验证。");
+        await page
+          .getByLabel("问题描述")
+          .fill(
+            "现有高镍三元正极材料在 4.4V 高电压下循环 500 次后容量保持率不足 80%。\n\n希望揭榜团队提出表面包覆或掺杂改性方案，并完成中试验证。",
+          );
         await page.getByLabel("所属产业").selectOption("new_materials");
         await page.getByLabel("技术领域标签").fill("锂电池，正极材料");
         await page.locator("#c-ind-0-name").fill("1000 次循环容量保持率");
@@ -133,7 +160,10 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await expect(page.getByLabel("榜单标题").inputValue()).resolves.toBe(TITLE);
         await screenshot(page, "challenges-new-errors");
         await page.locator("#c-ms-0-amount").fill("60,000");
-        await Promise.all([page.waitForURL(/\/challenges\/[^/]+\/manage\?created=1$/), page.getByRole("button", { name: "保存草稿" }).click()]);
+        await Promise.all([
+          page.waitForURL(/\/challenges\/[^/]+\/manage\?created=1$/),
+          page.getByRole("button", { name: "保存草稿" }).click(),
+        ]);
         challengeUrl = page.url().replace(/\/manage\?created=1$/, "");
         await expect(visibleText(page.getByRole("status"))).resolves.toContain("草稿已保存");
         await page.getByRole("button", { name: "提交审核" }).click();
@@ -163,7 +193,11 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
       });
     });
     // The public list filters without JavaScript (plain GET query parameters).
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      locale: "zh-CN",
+      viewport: { width: 1280, height: 900 },
+    });
     const page = await context.newPage();
     try {
       await step(page, "public-list", async () => {
@@ -196,7 +230,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await page.getByRole("button", { name: "提交问题" }).click();
         await expect(visibleText(page.getByRole("status"))).resolves.toContain("问题已提交");
         await page.getByRole("link", { name: "我要揭榜" }).click();
-        await page.getByLabel("技术方案").fill("采用原子层沉积氧化铝包覆结合铌掺杂，抑制高电压下的界面副反应与晶格氧流失。");
+        await page
+          .getByLabel("技术方案")
+          .fill("采用原子层沉积氧化铝包覆结合铌掺杂，抑制高电压下的界面副反应与晶格氧流失。");
         await page.getByLabel("报价（元）").fill("95,000");
         await page.getByLabel(/里程碑 1「小试样品」计划天数/).fill("45");
         await page.getByLabel(/里程碑 2「中试验证」计划天数/).fill("60");
@@ -212,7 +248,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
       await step(page, "bid-solver", async () => {
         await signUp(page, SOLVER, "research_institute", "科研人员");
         await page.goto(`${challengeUrl}/bid`);
-        await page.getByLabel("技术方案").fill("以单晶化高镍前驱体配合梯度钴包覆，兼顾容量与循环寿命，已有公斤级小试数据。");
+        await page
+          .getByLabel("技术方案")
+          .fill("以单晶化高镍前驱体配合梯度钴包覆，兼顾容量与循环寿命，已有公斤级小试数据。");
         await page.getByLabel("报价（元）").fill("90,000");
         await page.getByLabel(/里程碑 1「小试样品」计划天数/).fill("40");
         await page.getByLabel(/里程碑 2「中试验证」计划天数/).fill("70");
@@ -303,7 +341,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         const feedback = page.getByRole("form", { name: "给 张云龙 的反馈" });
         await feedback.getByLabel("报价").check();
         await feedback.getByLabel("进度安排").check();
-        await feedback.getByLabel("给 张云龙 的反馈说明").fill("方案技术路线可行，但报价偏高且中试周期较长，综合评分低于中选方案。");
+        await feedback
+          .getByLabel("给 张云龙 的反馈说明")
+          .fill("方案技术路线可行，但报价偏高且中试周期较长，综合评分低于中选方案。");
         await feedback.getByRole("button", { name: "保存反馈" }).click();
         await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("反馈已保存");
         await page.getByRole("button", { name: `建议 ${SOLVER.name} 中选` }).click();
@@ -317,7 +357,10 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
     await demo(OFFICER, async (page) => {
       await step(page, "start-notice", async () => {
         await page.goto(`${app.baseUrl}/zone`);
-        await Promise.all([page.waitForURL(/\/manage$/), page.locator(".challenge-card", { hasText: TITLE }).getByRole("button", { name: "开始公示" }).click()]);
+        await Promise.all([
+          page.waitForURL(/\/manage$/),
+          page.locator(".challenge-card", { hasText: TITLE }).getByRole("button", { name: "开始公示" }).click(),
+        ]);
         await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("开始公示");
         await expect(visibleText(page.locator(".badge.status-public_notice"))).resolves.toContain("公示中");
       });
@@ -336,7 +379,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         // Not over yet: the notice cannot end while an objection is open.
         await expect(advanceClock(page, 12)).resolves.toMatch(/waiting [1-9]/);
         await page.goto(`${app.baseUrl}/zone`);
-        await expect(visibleText(page.locator('section[aria-labelledby="objections-heading"]'))).resolves.toContain("第三方检测");
+        await expect(visibleText(page.locator('section[aria-labelledby="objections-heading"]'))).resolves.toContain(
+          "第三方检测",
+        );
         await page.goto(`${challengeUrl}/manage`);
         await page.getByLabel("答复（公开）").fill("经核查，中选团队已提交第三方检测报告，数据真实有效。");
         await page.getByRole("button", { name: "答复异议" }).click();
@@ -366,7 +411,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         const alert = await visibleText(page.locator('[data-testid="insufficient-funds"]'));
         expect(alert).toContain("¥100,000.00");
         expect(alert).toContain("¥50,000.00");
-        await expect(page.locator('[data-testid="insufficient-funds"] a').getAttribute("href")).resolves.toBe("/wallet");
+        await expect(page.locator('[data-testid="insufficient-funds"] a').getAttribute("href")).resolves.toBe(
+          "/wallet",
+        );
         await screenshot(page, "challenges-insufficient-funds");
       });
     });
@@ -386,7 +433,10 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
       await step(page, "deliver", async () => {
         await page.goto(`${app.baseUrl}/challenges/mine`);
         await page.getByRole("link", { name: "签约与里程碑交付" }).click();
-        await page.locator('[data-testid="milestone-1"]').getByLabel("交付说明").fill("已提交小试样品 1 kg 及第三方检测报告（编号 YNJC-2026-1125）。");
+        await page
+          .locator('[data-testid="milestone-1"]')
+          .getByLabel("交付说明")
+          .fill("已提交小试样品 1 kg 及第三方检测报告（编号 YNJC-2026-1125）。");
         await page.locator('[data-testid="milestone-1"]').getByRole("button", { name: "提交交付" }).click();
         await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("交付已提交");
       });
@@ -395,7 +445,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
       await step(page, "accept", async () => {
         await page.goto(`${challengeUrl}/manage`);
         await page.locator('[data-testid="milestone-1"]').getByRole("button", { name: "验收通过" }).click();
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("已向揭榜方支付 ¥58,200.00，平台服务费 ¥1,800.00");
+        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain(
+          "已向揭榜方支付 ¥58,200.00，平台服务费 ¥1,800.00",
+        );
         await screenshot(page, "challenges-accepted");
         await page.goto(challengeUrl);
         const totals = await visibleText(page.locator('[data-testid="escrow-totals"]'));

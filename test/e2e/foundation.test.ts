@@ -4,17 +4,31 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { CHROMIUM_PATH, launchBrowser, logIn, newContext, screenshot, step, visible, visibleText } from "./support/browser.ts";
+import {
+  CHROMIUM_PATH,
+  launchBrowser,
+  logIn,
+  newContext,
+  screenshot,
+  step,
+  visible,
+  visibleText,
+} from "./support/browser.ts";
 
 const hasChromium = fs.existsSync(CHROMIUM_PATH);
-if (!hasChromium) console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
+if (!hasChromium)
+  console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
 
 /** The mail job runs in-process; polls the dev mailbox until a link containing `fragment` arrives. */
 async function mailedLink(page: Page, email: string, fragment: string): Promise<string> {
   const base = new URL(page.url()).origin;
   for (let i = 0; i < 60; i++) {
     await page.goto(`${base}/dev/mailbox?to=${encodeURIComponent(email)}`);
-    const href = await page.locator(`a[href*="${fragment}"]`).first().getAttribute("href", { timeout: 500 }).catch(() => null);
+    const href = await page
+      .locator(`a[href*="${fragment}"]`)
+      .first()
+      .getAttribute("href", { timeout: 500 })
+      .catch(() => null);
     if (href) return href;
     await page.waitForTimeout(250);
   }
@@ -109,7 +123,10 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await expect(visibleText(page.locator("#field-creditCode-error"))).resolves.toContain("统一社会信用代码");
         await page.getByLabel("密码", { exact: true }).fill("澄江光电2026安全口令");
         await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
-        await Promise.all([page.waitForURL(`${app.baseUrl}/dashboard`), page.getByRole("button", { name: "注册" }).click()]);
+        await Promise.all([
+          page.waitForURL(`${app.baseUrl}/dashboard`),
+          page.getByRole("button", { name: "注册" }).click(),
+        ]);
         await visible(page.locator('[data-dashboard="enterprise"]'));
         await expect(page.locator("body").innerText()).resolves.toContain("云南澄江光电子科技有限公司");
       });
@@ -131,7 +148,10 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.getByLabel("姓名").fill("和云");
         await page.getByLabel("邮箱").fill(email);
         await page.getByLabel("密码", { exact: true }).fill("和云的口令-2026-滇中");
-        await Promise.all([page.waitForURL(`${app.baseUrl}/dashboard`), page.getByRole("button", { name: "注册" }).click()]);
+        await Promise.all([
+          page.waitForURL(`${app.baseUrl}/dashboard`),
+          page.getByRole("button", { name: "注册" }).click(),
+        ]);
         await expect(visibleText(page.locator("main"))).resolves.toContain("云南滇中锂电新材料科技有限公司");
       });
     });
@@ -150,7 +170,10 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.goto(link);
         await page.getByLabel("新密码", { exact: true }).fill(newPassword);
         await page.getByLabel("再次输入新密码").fill(newPassword);
-        await Promise.all([page.waitForURL(/\/login\?reset=1/), page.getByRole("button", { name: "重置密码" }).click()]);
+        await Promise.all([
+          page.waitForURL(/\/login\?reset=1/),
+          page.getByRole("button", { name: "重置密码" }).click(),
+        ]);
         await logIn(page, app.baseUrl, email, newPassword);
         await visible(page.locator('[data-dashboard="researcher"]'));
         // The link is one-time: using it again is refused with a message.

@@ -3,10 +3,20 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { CHROMIUM_PATH, launchBrowser, logIn, newContext, screenshot, step, visible, visibleText } from "./support/browser.ts";
+import {
+  CHROMIUM_PATH,
+  launchBrowser,
+  logIn,
+  newContext,
+  screenshot,
+  step,
+  visible,
+  visibleText,
+} from "./support/browser.ts";
 
 const hasChromium = fs.existsSync(CHROMIUM_PATH);
-if (!hasChromium) console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
+if (!hasChromium)
+  console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
 
 const FINANCE = "caiwu@demo.jiebang.cn";
 const ENTERPRISE = "qiye@demo.jiebang.cn";
@@ -84,8 +94,12 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         await expect(summary.innerText()).resolves.toContain(DEPOSIT_REFERENCE);
         await screenshot(page, "ledger-finance-summary");
         await summary.getByRole("button", { name: "确认入账" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain(`已为 ${ENTERPRISE_NAME} 入账 ¥120,000.00`);
-        await expect(visibleText(page.locator('[data-testid="recent-deposits"]'))).resolves.toContain(DEPOSIT_REFERENCE);
+        await expect(visibleText(page.getByRole("status"))).resolves.toContain(
+          `已为 ${ENTERPRISE_NAME} 入账 ¥120,000.00`,
+        );
+        await expect(visibleText(page.locator('[data-testid="recent-deposits"]'))).resolves.toContain(
+          DEPOSIT_REFERENCE,
+        );
       });
     });
   });
@@ -163,7 +177,9 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         const csv = await page.request.get(`${app.baseUrl}${href}`);
         expect(csv.status()).toBe(200);
         expect(csv.headers()["content-type"]).toContain("text/csv");
-        expect(csv.headers()["content-disposition"]).toMatch(new RegExp(`filename="jiebang-statement-${referenceCode}-\\d{4}-\\d{2}-\\d{2}\\.csv"`));
+        expect(csv.headers()["content-disposition"]).toMatch(
+          new RegExp(`filename="jiebang-statement-${referenceCode}-\\d{4}-\\d{2}-\\d{2}\\.csv"`),
+        );
         const lines = (await csv.text()).trim().split(/\r\n/);
         expect(lines).toHaveLength(3);
         expect(lines[1]).toMatch(/,deposit,platform:bank,120000\.00,120000\.00$/);

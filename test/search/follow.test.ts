@@ -35,7 +35,14 @@ describe("embedded index following the outbox", () => {
         name: "段岚",
         password: "高原光伏-2026-口令",
         personalRoles: ["researcher"],
-        organisation: { create: { name: "云南高原光伏材料科技有限公司", type: "enterprise", creditCode: generateCreditCode(), zoneId: zone.id } },
+        organisation: {
+          create: {
+            name: "云南高原光伏材料科技有限公司",
+            type: "enterprise",
+            creditCode: generateCreditCode(),
+            zoneId: zone.id,
+          },
+        },
       });
       expect((await engine.search("organisations", { q: "光伏" })).hits).toHaveLength(0);
       expect(await follower.poll()).toBeGreaterThanOrEqual(2);

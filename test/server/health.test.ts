@@ -31,11 +31,16 @@ describe("/healthz checks", () => {
   });
 
   it("reports a closed database down", async () => {
-    const report = await checkHealth({ ...services, probes: {}, database: { ...services.database, prisma: brokenClient() } }, 1_000);
+    const report = await checkHealth(
+      { ...services, probes: {}, database: { ...services.database, prisma: brokenClient() } },
+      1_000,
+    );
     expect(report).toMatchObject({ ok: false, checks: { database: { ok: false } } });
   });
 });
 
 function brokenClient(): Services["database"]["prisma"] {
-  return { $queryRawUnsafe: () => Promise.reject(new Error("connection refused")) } as unknown as Services["database"]["prisma"];
+  return {
+    $queryRawUnsafe: () => Promise.reject(new Error("connection refused")),
+  } as unknown as Services["database"]["prisma"];
 }

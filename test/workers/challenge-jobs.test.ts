@@ -73,7 +73,10 @@ describe("challenge jobs", () => {
   });
 
   it("runs the deadline and public-notice schedules' jobs against a fresh database", async () => {
-    const ids = [await enqueue(db.prisma, "challenge.closeDue", {}), await enqueue(db.prisma, "challenge.noticesEnd", {})];
+    const ids = [
+      await enqueue(db.prisma, "challenge.closeDue", {}),
+      await enqueue(db.prisma, "challenge.noticesEnd", {}),
+    ];
     for (const row of await runUntilSettled(ids)) expect(row?.status, `${row?.name}: ${row?.lastError}`).toBe("done");
   });
 });

@@ -11,7 +11,11 @@ import { defineJob } from "../jobs.ts";
 export const challengeNotify = defineJob({
   name: "challenge.notify",
   payload: z
-    .object({ event: z.string().min(1).max(60), challengeId: z.string().min(1), userIds: z.array(z.string().min(1)).max(10_000) })
+    .object({
+      event: z.string().min(1).max(60),
+      challengeId: z.string().min(1),
+      userIds: z.array(z.string().min(1)).max(10_000),
+    })
     .passthrough(),
   async process(payload, ctx) {
     const { event, challengeId, userIds, ...params } = payload;
@@ -35,7 +39,8 @@ export const challengeCloseDue = defineJob({
   async process(_payload, ctx) {
     const { closed, failed } = await closeDueBidding({ db: ctx.db, now: ctx.now() });
     if (closed.length > 0) ctx.log.info({ closed: closed.length }, "bidding closed at the deadline");
-    if (failed.length > 0) throw new Error(`closing bidding failed for ${failed.length} challenge(s): ${failed.join(", ")}`);
+    if (failed.length > 0)
+      throw new Error(`closing bidding failed for ${failed.length} challenge(s): ${failed.join(", ")}`);
   },
 });
 

@@ -24,7 +24,9 @@ function seeded(seed: number) {
 const wallet = (i: number) => `org:c${i}:wallet`;
 
 if (!hasPostgres()) {
-  console.info("[ledger concurrency] skipped: these tests need real PostgreSQL (set DATABASE_URL); PGlite serves one connection");
+  console.info(
+    "[ledger concurrency] skipped: these tests need real PostgreSQL (set DATABASE_URL); PGlite serves one connection",
+  );
 }
 
 describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
@@ -42,7 +44,12 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
   });
 
   async function fund(address: string, amount: bigint, key: string) {
-    const [r] = await submitTransactions({ db: sql, transactions: [{ idempotencyKey: key, code: "deposit", postings: [{ debit: "platform:bank", credit: address, amount }] }] });
+    const [r] = await submitTransactions({
+      db: sql,
+      transactions: [
+        { idempotencyKey: key, code: "deposit", postings: [{ debit: "platform:bank", credit: address, amount }] },
+      ],
+    });
     expect(r!.status).toBe("committed");
   }
 
@@ -50,7 +57,16 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
     await fund(wallet(0), 10_000n, "fund-0");
     const results = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
-        submitTransactions({ db: sql, transactions: [{ idempotencyKey: `drain-${i}`, code: "transfer", postings: [{ debit: wallet(0), credit: wallet(1 + (i % 5)), amount: 1_000n }] }] }),
+        submitTransactions({
+          db: sql,
+          transactions: [
+            {
+              idempotencyKey: `drain-${i}`,
+              code: "transfer",
+              postings: [{ debit: wallet(0), credit: wallet(1 + (i % 5)), amount: 1_000n }],
+            },
+          ],
+        }),
       ),
     );
     const statuses = results.map(([r]) => r!.status);
@@ -62,8 +78,14 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
 
   it("the same idempotency key sent 20 times at once commits once", async () => {
     await fund(wallet(10), 1_000n, "fund-10");
-    const input: TransactionInput = { idempotencyKey: "same-key", code: "transfer", postings: [{ debit: wallet(10), credit: wallet(11), amount: 100n }] };
-    const results = (await Promise.all(Array.from({ length: 20 }, () => submitTransactions({ db: sql, transactions: [input] })))).map(([r]) => r!);
+    const input: TransactionInput = {
+      idempotencyKey: "same-key",
+      code: "transfer",
+      postings: [{ debit: wallet(10), credit: wallet(11), amount: 100n }],
+    };
+    const results = (
+      await Promise.all(Array.from({ length: 20 }, () => submitTransactions({ db: sql, transactions: [input] })))
+    ).map(([r]) => r!);
     expect(results.filter((r) => r.status === "committed")).toHaveLength(1);
     expect(results.filter((r) => r.status === "replayed")).toHaveLength(19);
     expect(new Set(results.map((r) => (r as { transactionId: bigint }).transactionId)).size).toBe(1);
@@ -72,12 +94,24 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
 
   it("the same deposit confirmed 12 times at once through Prisma (with its audit event) is credited once", async () => {
     const results = await Promise.all(
-      Array.from({ length: 12 }, () => deposit({ db: db.prisma, actorId: "finance", orgId: "race-dep", amount: 777n, bankReference: "RACE-DEPOSIT-1" })),
+      Array.from({ length: 12 }, () =>
+        deposit({
+          db: db.prisma,
+          actorId: "finance",
+          orgId: "race-dep",
+          amount: 777n,
+          bankReference: "RACE-DEPOSIT-1",
+        }),
+      ),
     );
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
     expect((await getBalance({ db: db.prisma, address: "org:race-dep:wallet" }))?.posted).toBe(777n);
-    expect(await db.prisma.auditEvent.count({ where: { action: "ledger.deposit", entityId: results[0]!.transactionId.toString() } })).toBe(1);
+    expect(
+      await db.prisma.auditEvent.count({
+        where: { action: "ledger.deposit", entityId: results[0]!.transactionId.toString() },
+      }),
+    ).toBe(1);
   });
 
   it("a post and a void racing on one hold: exactly one wins, every time", async () => {
@@ -85,7 +119,14 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
     for (let round = 0; round < 20; round++) {
       const [hold] = await submitTransactions({
         db: sql,
-        transactions: [{ idempotencyKey: `race-hold-${round}`, code: "escrow-hold", pending: true, postings: [{ debit: wallet(20), credit: "escrow:deal:race:instalment:1", amount: 100n }] }],
+        transactions: [
+          {
+            idempotencyKey: `race-hold-${round}`,
+            code: "escrow-hold",
+            pending: true,
+            postings: [{ debit: wallet(20), credit: "escrow:deal:race:instalment:1", amount: 100n }],
+          },
+        ],
       });
       const holdId = (hold as { transactionId: bigint }).transactionId;
       const outcomes = await Promise.all([
@@ -111,7 +152,8 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
       add(wallet(base + i), 5_000n);
     }
     const before = new Map<string, bigint>();
-    for (let i = 0; i < N; i++) before.set(wallet(base + i), (await getBalance({ db: db.prisma, address: wallet(base + i) }))!.posted);
+    for (let i = 0; i < N; i++)
+      before.set(wallet(base + i), (await getBalance({ db: db.prisma, address: wallet(base + i) }))!.posted);
     for (const [a, v] of before) model.set(a, v);
 
     const worker = async (w: number) => {
@@ -125,7 +167,11 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
         const amount = BigInt(1 + Math.floor(random() * 700));
         const roll = random();
         if (roll < 0.45) {
-          const input: TransactionInput = { idempotencyKey: `m-${w}-${step}`, code: "transfer", postings: [{ debit: from, credit: to, amount }] };
+          const input: TransactionInput = {
+            idempotencyKey: `m-${w}-${step}`,
+            code: "transfer",
+            postings: [{ debit: from, credit: to, amount }],
+          };
           sent.push(input);
           const [r] = await submitTransactions({ db: sql, transactions: [input] });
           if (r!.status === "committed") {
@@ -133,7 +179,17 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
             add(to, amount);
           } else expect(r!.status).toBe("insufficient_funds");
         } else if (roll < 0.65) {
-          const [r] = await submitTransactions({ db: sql, transactions: [{ idempotencyKey: `h-${w}-${step}`, code: "escrow-hold", pending: true, postings: [{ debit: from, credit: to, amount }] }] });
+          const [r] = await submitTransactions({
+            db: sql,
+            transactions: [
+              {
+                idempotencyKey: `h-${w}-${step}`,
+                code: "escrow-hold",
+                pending: true,
+                postings: [{ debit: from, credit: to, amount }],
+              },
+            ],
+          });
           if (r!.status === "committed") holds.push({ id: r!.transactionId, from, to, amount });
         } else if (roll < 0.85 && holds.length > 0) {
           const hold = holds.splice(Math.floor(random() * holds.length), 1)[0]!;
@@ -144,7 +200,9 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
             add(hold.from, -part);
             add(hold.to, part);
           } else {
-            expect((await voidHold({ db: sql, holdId: hold.id, idempotencyKey: `v-${w}-${step}` })).status).toBe("resolved");
+            expect((await voidHold({ db: sql, holdId: hold.id, idempotencyKey: `v-${w}-${step}` })).status).toBe(
+              "resolved",
+            );
           }
         } else if (sent.length > 0) {
           // A replay of an earlier transfer writes nothing, whatever its first outcome was.
@@ -157,7 +215,10 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
           }
         }
       }
-      for (const hold of holds) expect((await voidHold({ db: sql, holdId: hold.id, idempotencyKey: `vend-${hold.id}` })).status).toBe("resolved");
+      for (const hold of holds)
+        expect((await voidHold({ db: sql, holdId: hold.id, idempotencyKey: `vend-${hold.id}` })).status).toBe(
+          "resolved",
+        );
     };
     await Promise.all(Array.from({ length: 16 }, (_, w) => worker(w)));
     for (const [address, expected] of model) {
@@ -174,7 +235,13 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
     await fund(wallet(300), 1_000n, "fund-300");
     const coalescer = createLedgerCoalescer({ sql, maxInFlight: 2 });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => coalescer.submit({ idempotencyKey: `co-${i}`, code: "transfer", postings: [{ debit: wallet(300), credit: wallet(301), amount: 30n }] })),
+      Array.from({ length: 50 }, (_, i) =>
+        coalescer.submit({
+          idempotencyKey: `co-${i}`,
+          code: "transfer",
+          postings: [{ debit: wallet(300), credit: wallet(301), amount: 30n }],
+        }),
+      ),
     );
     expect(results.filter((r) => r.status === "committed")).toHaveLength(33);
     expect(results.filter((r) => r.status === "insufficient_funds")).toHaveLength(17);
@@ -208,7 +275,16 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
     expect(after.ok).toBe(true);
     expect(after.transactions).toBe(before.transactions);
     // The funds the killed transaction touched are free again at once (its locks died with it).
-    const [r] = await submitTransactions({ db: sql, transactions: [{ idempotencyKey: "after-kill", code: "transfer", postings: [{ debit: wallet(400), credit: wallet(401), amount: 1_000n }] }] });
+    const [r] = await submitTransactions({
+      db: sql,
+      transactions: [
+        {
+          idempotencyKey: "after-kill",
+          code: "transfer",
+          postings: [{ debit: wallet(400), credit: wallet(401), amount: 1_000n }],
+        },
+      ],
+    });
     expect(r!.status).toBe("committed");
   });
 });

@@ -27,7 +27,10 @@ const SEED = Number(process.env.SIM_SEED ?? 20261125);
 class Model {
   posted = new Map<string, bigint>(); // in each account's normal sense
   held = new Map<string, bigint>(); // outgoing held amounts
-  holds = new Map<bigint, { postings: { debit: string; credit: string; amount: bigint }[]; timeoutAt: number | null }>();
+  holds = new Map<
+    bigint,
+    { postings: { debit: string; credit: string; amount: bigint }[]; timeoutAt: number | null }
+  >();
   committed = new Map<string, { input: TransactionInput; id: bigint }>();
 
   private sign(address: string): 1n | -1n {
@@ -69,8 +72,15 @@ describe.each(testEngines())(`ledger simulator on %s (seed ${SEED})`, (engine) =
 
   it("keeps every invariant after every random step", { timeout: 240_000 }, async () => {
     const random = seeded(SEED);
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const wallets = ["org:s1:wallet", "org:s2:wallet", "org:s3:wallet", "user:s4:wallet", "escrow:challenge:sim:milestone:1", "voucher:sim1"];
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const wallets = [
+      "org:s1:wallet",
+      "org:s2:wallet",
+      "org:s3:wallet",
+      "user:s4:wallet",
+      "escrow:challenge:sim:milestone:1",
+      "voucher:sim1",
+    ];
     const model = new Model();
     let clock = Date.parse("2030-01-01T00:00:00Z");
     const steps = engine === "postgres" ? 250 : 150;
@@ -82,7 +92,11 @@ describe.each(testEngines())(`ledger simulator on %s (seed ${SEED})`, (engine) =
         // deposit
         const to = pick(wallets);
         const amount = BigInt(1 + Math.floor(random() * 5000));
-        const input: TransactionInput = { idempotencyKey: `sim-${++n}`, code: "deposit", postings: [{ debit: "platform:bank", credit: to, amount }] };
+        const input: TransactionInput = {
+          idempotencyKey: `sim-${++n}`,
+          code: "deposit",
+          postings: [{ debit: "platform:bank", credit: to, amount }],
+        };
         const [r] = await submitTransactions({ db: db.prisma, transactions: [input] });
         expect(r!.status).toBe("committed");
         model.move("platform:bank", to, amount);
@@ -106,7 +120,10 @@ describe.each(testEngines())(`ledger simulator on %s (seed ${SEED})`, (engine) =
           expect(results[i]!.status, `step ${step}`).toBe(expected ? "committed" : "insufficient_funds");
           if (expected) {
             for (const p of input.postings) model.move(p.debit, p.credit, p.amount);
-            model.committed.set(input.idempotencyKey, { input, id: (results[i] as { transactionId: bigint }).transactionId });
+            model.committed.set(input.idempotencyKey, {
+              input,
+              id: (results[i] as { transactionId: bigint }).transactionId,
+            });
           }
         });
       } else if (roll < 0.6) {
@@ -128,7 +145,10 @@ describe.each(testEngines())(`ledger simulator on %s (seed ${SEED})`, (engine) =
         expect(r!.status, `step ${step}`).toBe(expected ? "committed" : "insufficient_funds");
         if (expected) {
           model.hold(debit, amount, 1n);
-          model.holds.set((r as { transactionId: bigint }).transactionId, { postings: [{ debit, credit, amount }], timeoutAt });
+          model.holds.set((r as { transactionId: bigint }).transactionId, {
+            postings: [{ debit, credit, amount }],
+            timeoutAt,
+          });
         }
       } else if (roll < 0.75 && model.holds.size > 0) {
         // resolve a hold: post in full or in part, or void
@@ -147,7 +167,9 @@ describe.each(testEngines())(`ledger simulator on %s (seed ${SEED})`, (engine) =
         }
         model.holds.delete(id);
         // A second resolution of the same hold is refused, whatever it is.
-        expect((await voidHold({ db: db.prisma, holdId: id, idempotencyKey: `sim-${++n}` })).status).toBe("already_resolved");
+        expect((await voidHold({ db: db.prisma, holdId: id, idempotencyKey: `sim-${++n}` })).status).toBe(
+          "already_resolved",
+        );
       } else if (roll < 0.85) {
         // time passes; due holds expire (twice: the second run finds nothing)
         clock += 60_000;
@@ -176,9 +198,11 @@ describe.each(testEngines())(`ledger simulator on %s (seed ${SEED})`, (engine) =
         const held = a.normalSide === "credit" ? a.debitsPending : a.creditsPending;
         expect(held, `${a.address} held at step ${step}`).toBe(model.held.get(a.address) ?? 0n);
         if (a.flags === "debits_must_not_exceed_credits") expect(a.available >= 0n, a.address).toBe(true);
-        if (a.flags === "credits_must_not_exceed_debits") expect(a.debitsPosted >= a.creditsPosted + a.creditsPending, a.address).toBe(true);
+        if (a.flags === "credits_must_not_exceed_debits")
+          expect(a.debitsPosted >= a.creditsPosted + a.creditsPending, a.address).toBe(true);
       }
-      if (step % 20 === 19) expect((await reconcileLedger({ db: db.prisma, record: false })).ok, `reconcile at step ${step}`).toBe(true);
+      if (step % 20 === 19)
+        expect((await reconcileLedger({ db: db.prisma, record: false })).ok, `reconcile at step ${step}`).toBe(true);
     }
     const report = await reconcileLedger({ db: db.prisma });
     expect(report).toMatchObject({ ok: true, postedBalanced: true, pendingBalanced: true });

@@ -17,7 +17,9 @@ async function freePort(): Promise<number> {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -29,11 +31,18 @@ async function freePort(): Promise<number> {
  */
 export async function startApp(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
   const root = path.resolve(__dirname, "..", "..", "..");
-  if (!fs.existsSync(path.join(root, "build", "index.js"))) throw new Error("run `npx remix build` before the browser tests");
+  if (!fs.existsSync(path.join(root, "build", "index.js")))
+    throw new Error("run `npx remix build` before the browser tests");
   const port = await freePort();
   let database: TestDatabase | undefined;
   let pgliteDir: string | undefined;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", PORT: String(port), HOST: "127.0.0.1", SEED_DEMO: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "test",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    SEED_DEMO: "1",
+  };
   delete env.REDIS_URL;
   delete env.MEILI_HOST;
   env.APP_URL = `http://localhost:${port}`;
@@ -49,11 +58,15 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   }
   Object.assign(env, extraEnv);
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "server/start.ts"], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "server/start.ts"],
+    {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://localhost:${port}`;

@@ -56,7 +56,10 @@ export async function logIn(page: Page, baseUrl: string, email: string, password
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel(/邮箱|Email/).fill(email);
   await page.getByLabel(/^(密码|Password)$/).fill(password);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.getByRole("button", { name: /^(登录|Log in)$/ }).click()]);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith("/login")),
+    page.getByRole("button", { name: /^(登录|Log in)$/ }).click(),
+  ]);
 }
 
 /** Waits (up to 10 s) until the locator's first match is visible: the page has caught up. */
