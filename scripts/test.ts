@@ -115,6 +115,7 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test" };
   check("typecheck", run("typecheck (tsc)", bin("tsc"), ["--noEmit"]));
   check("lint", run("lint (eslint)", bin("eslint"), [".", "--max-warnings", "0"]));
+  check("format", run("format (prettier --check)", bin("prettier"), ["--check", ".", "--log-level", "warn"]));
   vitest("unit and integration tests", "unit", env);
   if (hasChromium) {
     check("build", run("build (remix)", bin("remix"), ["build"]));
