@@ -102,5 +102,6 @@ export {
   openDispute,
   reviewSetup,
   seekerAnonymous,
+  challengeCountsByOrganisation,
 } from "#domain/challenges/pages.ts";
 export { richTextToPlain } from "#domain/challenges/sanitize.ts";

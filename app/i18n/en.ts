@@ -126,6 +126,8 @@ export const en: Record<MessageKey, string> = {
   "dashboard.enterprise.wallet": "Organisation wallet",
   "dashboard.enterprise.available": "Available",
   "dashboard.enterprise.walletLink": "Wallet and deposit instructions",
+  "dashboard.enterprise.summary": "Your organisation has posted {total} challenges; {open} are in progress.",
+  "dashboard.enterprise.manageLink": "Manage your challenges",
   "dashboard.enterprise.walletEmpty":
     "Your balance is zero. Bounties are funded from it: transfer by bank with your organisation's reference code; platform finance confirms the deposit.",
   "dashboard.university.title": "University / institute",

@@ -124,6 +124,8 @@ export const zhCN = {
   "dashboard.enterprise.wallet": "单位账户",
   "dashboard.enterprise.available": "可用余额",
   "dashboard.enterprise.walletLink": "查看账户与充值说明",
+  "dashboard.enterprise.summary": "本单位已发布 {total} 个榜单，其中 {open} 个在流程中。",
+  "dashboard.enterprise.manageLink": "管理我的榜单",
   "dashboard.enterprise.walletEmpty":
     "账户余额为零。揭榜赏金需先充值：按“充值说明”银行转账并备注单位识别码，平台财务确认后到账。",
   "dashboard.university.title": "高校院所工作台",

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { DashboardKind } from "#domain/access/dashboards.ts";
 import { can } from "#domain/access/permissions.ts";
-import { getDashboardKind, walletBalancesByOrg } from "../domain.server.ts";
+import { challengeCountsByOrganisation, getDashboardKind, walletBalancesByOrg } from "../domain.server.ts";
 import { Money } from "../components/money.tsx";
 import { requireUser } from "../utils/auth.server.ts";
 import { useLocale, useT } from "../utils/i18n.tsx";
@@ -28,7 +28,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         };
       }),
   );
+  const enterpriseIds = current.memberships
+    .filter((m) => m.organisation.type === "enterprise")
+    .map((m) => m.organisation.id);
+  const counts = await challengeCountsByOrganisation({ db, organisationIds: enterpriseIds });
+  const challenges = Object.values(counts).reduce(
+    (sum, c) => ({ total: sum.total + c.total, open: sum.open + c.open }),
+    { total: 0, open: 0 },
+  );
   return {
+    challenges,
     wallets,
     name: current.user.name,
     roles: current.roles,
@@ -95,7 +104,14 @@ export default function Dashboard() {
       {data.kinds.map((kind) => (
         <section className="panel" key={kind} data-dashboard={kind} aria-labelledby={`dash-${kind}`}>
           <h2 id={`dash-${kind}`}>{t(`dashboard.${kind}.title`)}</h2>
-          <div className="empty">
+          {kind === "enterprise" && data.challenges.total > 0 ? (
+            <p>
+              {t("dashboard.enterprise.summary", data.challenges)}{" "}
+              <Link to="/challenges/mine">{t("dashboard.enterprise.manageLink")}</Link> ·{" "}
+              <Link to="/challenges/new">{t("dashboard.enterprise.postChallenge")}</Link>
+            </p>
+          ) : null}
+          <div className="empty" hidden={kind === "enterprise" && data.challenges.total > 0}>
             <strong>{t("dashboard.next")}：</strong>
             {t(`dashboard.${kind}.empty`)}
             {kind === "enterprise" ? (

@@ -101,3 +101,23 @@ export async function seekerAnonymous(options: { db: Db; challengeId: string }):
   });
   return row?.seekerAnonymous ?? false;
 }
+
+/** How many challenges each organisation has posted, by status (the enterprise dashboard's summary). */
+export async function challengeCountsByOrganisation(options: {
+  db: Db;
+  organisationIds: string[];
+}): Promise<Record<string, { total: number; open: number }>> {
+  if (options.organisationIds.length === 0) return {};
+  const rows = await options.db.challenge.groupBy({
+    by: ["organisationId", "status"],
+    where: { organisationId: { in: options.organisationIds } },
+    _count: { _all: true },
+  });
+  const counts: Record<string, { total: number; open: number }> = {};
+  for (const row of rows) {
+    const entry = (counts[row.organisationId] ??= { total: 0, open: 0 });
+    entry.total += row._count._all;
+    if (!["closed", "withdrawn", "cancelled", "failed"].includes(row.status)) entry.open += row._count._all;
+  }
+  return counts;
+}
