@@ -58,6 +58,7 @@ export const LIMITS = {
   // A whole campus or company can sit behind one NAT address: the per-IP limit only slows
   // password spraying across many emails; the per-email limit protects each account.
   loginPerIp: { limit: 100, windowMs: 15 * 60_000 },
+  signupPerIp: { limit: 20, windowMs: 60 * 60_000 },
   resetPerEmail: { limit: 3, windowMs: 60 * 60_000 },
   resetPerIp: { limit: 10, windowMs: 60 * 60_000 },
 } as const;

@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/record.ts";
 import { isValidCreditCode, normaliseCreditCode } from "./credit-code.ts";
 import { parseEmail } from "./email.ts";
 import { assertPasswordPolicy, hashPassword } from "./passwords.ts";
+import { consumeRateLimit, LIMITS, rateLimitedError } from "./rate-limit.ts";
 import { generateReferenceCode } from "./reference-code.ts";
 import { createSession, type NewSession } from "./sessions.ts";
 import { hashToken } from "./tokens.ts";
@@ -53,6 +54,12 @@ export async function signUp(options: SignUpOptions): Promise<SignUpResult> {
   const name = options.name.trim();
   if (name.length < 1 || name.length > 100) throw badField("name", "errors.nameRequired");
   assertPasswordPolicy(options.password, { email });
+  // Well-formed attempts are counted per address: it slows mass account creation and probing
+  // which emails are registered (errors.emailTaken), without touching one-off sign-ups.
+  if (options.ip) {
+    const limit = await consumeRateLimit({ db, key: `signup:ip:${options.ip}`, ...LIMITS.signupPerIp, now });
+    if (!limit.allowed) throw rateLimitedError(limit);
+  }
 
   const personalRoles = [...new Set(options.personalRoles ?? [])];
   for (const role of personalRoles) {

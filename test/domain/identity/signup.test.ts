@@ -6,6 +6,7 @@ import { signUp } from "#domain/identity/signup.ts";
 import { getSessionUser } from "#domain/identity/sessions.ts";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { hashToken } from "#domain/identity/tokens.ts";
+import { LIMITS } from "#domain/identity/rate-limit.ts";
 
 let database: TestDatabase;
 let zoneId: string;
@@ -307,4 +308,45 @@ describe("signUp by invitation", () => {
     expect(await db().invitation.count({ where: { organisationId: org.id } })).toBe(0);
     expect(await db().auditEvent.count({ where: { action: "invitation.create", entityId: org.id } })).toBe(0);
   });
+});
+
+describe("signUp rate limit", () => {
+  it(
+    "refuses the attempt after LIMITS.signupPerIp from one address, writing nothing",
+    { timeout: 120_000 },
+    async () => {
+      const ip = "192.0.2.77";
+      const attempt = (i: number) =>
+        signUp({
+          db: db(),
+          email: "probe@example.cn",
+          name: "试探者",
+          password: `probe-password-${i}-ok`,
+          organisation: {
+            create: { name: `探测科技有限公司${i}`, type: "enterprise", creditCode: generateCreditCode(), zoneId },
+          },
+          ip,
+        });
+      // The first creates the account; the rest probe the same email and are told it is taken.
+      await attempt(0);
+      for (let i = 1; i < LIMITS.signupPerIp.limit; i++) await expectRefusal(attempt(i), "errors.emailTaken");
+      const before = await counts();
+      await expect(attempt(99)).rejects.toMatchObject({ code: "rate_limited", messageKey: "errors.rateLimited" });
+      expect(await counts()).toEqual(before);
+      // Another address is not affected.
+      await expectRefusal(
+        signUp({
+          db: db(),
+          email: "probe@example.cn",
+          name: "试探者",
+          password: "probe-password-x-ok",
+          organisation: {
+            create: { name: "探测科技有限公司x", type: "enterprise", creditCode: generateCreditCode(), zoneId },
+          },
+          ip: "192.0.2.78",
+        }),
+        "errors.emailTaken",
+      );
+    },
+  );
 });
