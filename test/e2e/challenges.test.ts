@@ -1,23 +1,18 @@
-import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
 import {
-  CHROMIUM_PATH,
+  hasChromium,
   launchBrowser,
-  logIn,
   newContext,
   screenshot,
   step,
   visible,
   visibleText,
+  withPage,
 } from "./support/browser.ts";
-
-const hasChromium = fs.existsSync(CHROMIUM_PATH);
-if (!hasChromium)
-  console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
 
 const ENTERPRISE = "qiye@demo.jiebang.cn";
 const RESEARCHER = "keyan@demo.jiebang.cn"; // 张云龙, 昆明理工大学
@@ -67,16 +62,8 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
     await app?.stop();
   });
 
-  async function as<T>(email: string, password: string, run: (page: Page) => Promise<T>): Promise<T> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    try {
-      await logIn(page, app.baseUrl, email, password);
-      return await run(page);
-    } finally {
-      await context.close();
-    }
-  }
+  const as = <T>(email: string, password: string, run: (page: Page) => Promise<T>) =>
+    withPage(browser, run, { baseUrl: app.baseUrl, email, password });
   const demo = <T>(email: string, run: (page: Page) => Promise<T>) => as(email, DEMO_PASSWORD, run);
 
   async function deposit(amount: string, bankReference: string) {

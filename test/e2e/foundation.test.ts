@@ -1,23 +1,18 @@
-import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
 import {
-  CHROMIUM_PATH,
+  hasChromium,
   launchBrowser,
   logIn,
-  newContext,
   screenshot,
   step,
   visible,
   visibleText,
+  withPage,
 } from "./support/browser.ts";
-
-const hasChromium = fs.existsSync(CHROMIUM_PATH);
-if (!hasChromium)
-  console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
 
 /** The mail job runs in-process; polls the dev mailbox until a link containing `fragment` arrives. */
 async function mailedLink(page: Page, email: string, fragment: string): Promise<string> {
@@ -48,18 +43,8 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
     await app?.stop();
   });
 
-  async function withPage<T>(run: (page: Page) => Promise<T>): Promise<T> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    try {
-      return await run(page);
-    } finally {
-      await context.close();
-    }
-  }
-
   it("serves the home page in Chinese with seeded figures, and /healthz", async () => {
-    await withPage(async (page) => {
+    await withPage(browser, async (page) => {
       await step(page, "home", async () => {
         const response = await page.goto(app.baseUrl);
         expect(response?.status()).toBe(200);
@@ -79,7 +64,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
 
   for (const demo of DEMO_USERS) {
     it(`logs in as ${demo.email} and shows the ${demo.dashboard} dashboard`, async () => {
-      await withPage(async (page) => {
+      await withPage(browser, async (page) => {
         await step(page, `login-${demo.dashboard}`, async () => {
           await logIn(page, app.baseUrl, demo.email, DEMO_PASSWORD);
           expect(new URL(page.url()).pathname).toBe("/dashboard");
@@ -97,7 +82,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
   }
 
   it("switches to English and back, keeping the page", async () => {
-    await withPage(async (page) => {
+    await withPage(browser, async (page) => {
       await step(page, "language", async () => {
         await page.goto(`${app.baseUrl}/login`);
         await page.getByRole("button", { name: "English" }).click();
@@ -112,7 +97,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
   });
 
   it("signs up a new enterprise and lands on its dashboard", async () => {
-    await withPage(async (page) => {
+    await withPage(browser, async (page) => {
       await step(page, "signup", async () => {
         await page.goto(`${app.baseUrl}/signup`);
         await page.getByLabel("姓名").fill("孙立新");
@@ -141,7 +126,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
 
   it("lets an owner invite a colleague, who joins through the mailed link", async () => {
     const email = "he.yun@example.cn";
-    await withPage(async (page) => {
+    await withPage(browser, async (page) => {
       await step(page, "invite", async () => {
         await logIn(page, app.baseUrl, "qiye@demo.jiebang.cn", DEMO_PASSWORD);
         await page.goto(`${app.baseUrl}/members`);
@@ -166,7 +151,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
   it("resets a password through the dev mailbox", async () => {
     const email = "keyan@demo.jiebang.cn";
     const newPassword = "新的科研口令-2026-春城";
-    await withPage(async (page) => {
+    await withPage(browser, async (page) => {
       await step(page, "reset", async () => {
         await page.goto(`${app.baseUrl}/forgot-password`);
         await page.getByLabel("邮箱").fill(email);
@@ -193,7 +178,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
   });
 
   it("shows a 403 page naming the missing permission", async () => {
-    await withPage(async (page) => {
+    await withPage(browser, async (page) => {
       await step(page, "forbidden", async () => {
         await logIn(page, app.baseUrl, "qiye@demo.jiebang.cn", DEMO_PASSWORD);
         const response = await page.goto(`${app.baseUrl}/admin/jobs`);

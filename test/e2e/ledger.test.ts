@@ -1,22 +1,8 @@
-import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import {
-  CHROMIUM_PATH,
-  launchBrowser,
-  logIn,
-  newContext,
-  screenshot,
-  step,
-  visible,
-  visibleText,
-} from "./support/browser.ts";
-
-const hasChromium = fs.existsSync(CHROMIUM_PATH);
-if (!hasChromium)
-  console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
+import { hasChromium, launchBrowser, screenshot, step, visible, visibleText, withPage } from "./support/browser.ts";
 
 const FINANCE = "caiwu@demo.jiebang.cn";
 const ENTERPRISE = "qiye@demo.jiebang.cn";
@@ -42,16 +28,8 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
     await app?.stop();
   });
 
-  async function as<T>(email: string, run: (page: Page) => Promise<T>): Promise<T> {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    try {
-      await logIn(page, app.baseUrl, email, DEMO_PASSWORD);
-      return await run(page);
-    } finally {
-      await context.close();
-    }
-  }
+  const as = <T>(email: string, run: (page: Page) => Promise<T>) =>
+    withPage(browser, run, { baseUrl: app.baseUrl, email, password: DEMO_PASSWORD });
 
   const available = (page: Page) => visibleText(page.locator('[data-testid="available"] dd'));
   const held = (page: Page) => visibleText(page.locator('[data-testid="held"] dd'));

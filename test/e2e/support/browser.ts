@@ -4,6 +4,12 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** Whether browser tests can run here; says why once when they cannot. */
+export const hasChromium: boolean = fs.existsSync(CHROMIUM_PATH);
+if (!hasChromium) {
+  console.log(`browser tests not run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
+}
+
 /** Debian's Chromium, headless, as root (MACHINE-FACTS: no sandbox, no background networking). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -70,4 +76,20 @@ export async function visible(locator: Locator): Promise<void> {
 export async function visibleText(locator: Locator): Promise<string> {
   await visible(locator);
   return locator.first().innerText();
+}
+
+/** Runs `run` in a fresh browser context (no cookies), signed in first when `as` is given. */
+export async function withPage<T>(
+  browser: Browser,
+  run: (page: Page) => Promise<T>,
+  as?: { baseUrl: string; email: string; password: string },
+): Promise<T> {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  try {
+    if (as) await logIn(page, as.baseUrl, as.email, as.password);
+    return await run(page);
+  } finally {
+    await context.close();
+  }
 }
