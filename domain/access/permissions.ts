@@ -25,6 +25,11 @@ export const PERMISSIONS = [
   "publish:offer:own",
   "buy:offer:any",
   "broker:deal:any",
+  "sign:deal:own",
+  "fund:deal:own",
+  "declare:relation:own",
+  "arbitrate:deal:zone",
+  "arbitrate:deal:any",
   // vouchers (科技创新券) and subsidies
   "apply:voucher:own",
   "redeem:voucher:own",
@@ -87,21 +92,37 @@ const BY_ORG_TYPE: Record<OrgType, { roles: readonly MembershipRole[]; permissio
         "read:wallet:own",
       ],
     },
-    { roles: MANAGERS, permissions: ["manage:organisation:own", "fund:challenge:own", "withdraw:wallet:own"] },
+    {
+      roles: MANAGERS,
+      permissions: [
+        "manage:organisation:own",
+        "fund:challenge:own",
+        "withdraw:wallet:own",
+        "sign:deal:own",
+        "fund:deal:own",
+        "declare:relation:own",
+      ],
+    },
   ],
   university: [
     {
       roles: ANY_MEMBER,
       permissions: ["bid:challenge:any", "publish:offer:own", "apply:subsidy:own", "read:wallet:own"],
     },
-    { roles: MANAGERS, permissions: ["manage:organisation:own", "withdraw:wallet:own"] },
+    {
+      roles: MANAGERS,
+      permissions: ["manage:organisation:own", "withdraw:wallet:own", "sign:deal:own", "declare:relation:own"],
+    },
   ],
   research_institute: [
     {
       roles: ANY_MEMBER,
       permissions: ["bid:challenge:any", "publish:offer:own", "apply:subsidy:own", "read:wallet:own"],
     },
-    { roles: MANAGERS, permissions: ["manage:organisation:own", "withdraw:wallet:own"] },
+    {
+      roles: MANAGERS,
+      permissions: ["manage:organisation:own", "withdraw:wallet:own", "sign:deal:own", "declare:relation:own"],
+    },
   ],
   service_provider: [
     { roles: ANY_MEMBER, permissions: ["redeem:voucher:own", "read:wallet:own"] },
@@ -116,6 +137,7 @@ const BY_ORG_TYPE: Record<OrgType, { roles: readonly MembershipRole[]; permissio
         "manage:programme:zone",
         "read:indicators:zone",
         "read:audit:zone",
+        "arbitrate:deal:zone",
       ],
     },
     { roles: MANAGERS, permissions: ["manage:organisation:own"] },
@@ -136,6 +158,7 @@ const BY_PERSONAL_ROLE: Record<PersonalRole, Permission[]> = {
     "manage:roles:any",
     "manage:organisation:any",
     "approve:challenge:any",
+    "arbitrate:deal:any",
     "read:indicators:any",
     "read:audit:any",
     "read:ledger:any",
