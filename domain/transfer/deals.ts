@@ -13,6 +13,7 @@ import { lockOffer, memberOf, sideOf, withDeal } from "./access.ts";
 import { MAX_MESSAGE, PLATFORM_FEE_BASIS_POINTS, TRANSFER_ERRORS } from "./constants.ts";
 import { activeCommission } from "./brokers.ts";
 import { isExclusiveDeal, transitionDeal, transitionOffer } from "./process.ts";
+import type { ProcessActor } from "../process/machine.ts";
 import { relatedPartiesOf } from "./relations.ts";
 import { commissionPerInstalment, hasContactDetails, normaliseRegistrationNumber, validateInstalments } from "./rules.ts";
 import { inLedgerTransaction } from "../ledger/sql.ts";
@@ -332,7 +333,7 @@ export async function cancelDeal(options: {
 }
 
 /** After an exclusive deal ended without a sale: the offer is published again (if nothing else holds it). */
-export async function releaseOffer(tx: Tx, deal: TransferDeal, actor: Actor, now: Date): Promise<void> {
+export async function releaseOffer(tx: Tx, deal: TransferDeal, actor: ProcessActor, now: Date): Promise<void> {
   const offer = await lockOffer(tx, deal.offerId);
   if (offer.status !== "under_negotiation") return;
   const other = await tx.transferDeal.count({

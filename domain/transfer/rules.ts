@@ -59,7 +59,7 @@ export type CommissionTerms = { basisPoints: number } | { fixedFen: bigint };
 
 /**
  * The commission of each instalment, fixed when both parties sign. A rate applies to each
- * instalment (rounded down); a fixed amount is spread over the instalments in proportion to
+ * instalment (largest remainder, as releaseEscrow splits); a fixed amount is spread over the instalments in proportion to
  * their amounts by largest remainder, so the parts sum to it exactly.
  */
 export function commissionPerInstalment(amounts: readonly bigint[], terms: CommissionTerms | null): bigint[] {
