@@ -6,11 +6,13 @@ export const enTransfer: Record<keyof typeof zhCNTransfer, string> = {
   "errors.transfer.invalid": "This cannot be done now, or a value is invalid.",
   "errors.transfer.titleRequired": "Enter a title (at most {max} characters).",
   "errors.transfer.summaryRequired": "Enter a summary (at most {max} characters).",
-  "errors.transfer.contactInSummary": "Leave out phone numbers, e-mail and messenger ids: the parties contact each other through the platform.",
+  "errors.transfer.contactInSummary":
+    "Leave out phone numbers, e-mail and messenger ids: the parties contact each other through the platform.",
   "errors.transfer.trlRange": "The technology readiness level must be 1 to 9.",
   "errors.transfer.industry": "Choose an industry.",
   "errors.transfer.dealModesRequired": "Choose at least one deal mode.",
-  "errors.transfer.licenceKindsRequired": "For a licence, choose at least one licence kind (exclusive, sole or ordinary).",
+  "errors.transfer.licenceKindsRequired":
+    "For a licence, choose at least one licence kind (exclusive, sole or ordinary).",
   "errors.transfer.priceRequired": "A listed or auction offer needs a price above zero.",
   "errors.transfer.priceNotAllowed": "A negotiable offer has no price.",
   "errors.transfer.rightNumberRequired": "Right {index} needs its patent or registration number.",
@@ -32,16 +34,19 @@ export const enTransfer: Record<keyof typeof zhCNTransfer, string> = {
   "errors.transfer.deliverableRequired": "Describe what instalment {index} delivers.",
   "errors.transfer.termsRequired": "Write the terms.",
   "errors.transfer.belowListedPrice": "The price is below the listed price.",
-  "errors.transfer.offerBusy": "An exclusive deal holds this offer; terms cannot be agreed (nor the offer withdrawn) meanwhile.",
+  "errors.transfer.offerBusy":
+    "An exclusive deal holds this offer; terms cannot be agreed (nor the offer withdrawn) meanwhile.",
   "errors.transfer.alreadySigned": "Your side has already signed.",
   "errors.transfer.termsChanged": "The terms have changed; read the latest version before signing.",
-  "errors.transfer.registrationNumber": "The registration number is invalid: 14 digits, or 16–18 digits starting with the four-digit year.",
+  "errors.transfer.registrationNumber":
+    "The registration number is invalid: 14 digits, or 16–18 digits starting with the four-digit year.",
   "errors.transfer.registrationYear": "The year in the registration number does not match the registration date.",
   "errors.transfer.registrationDate": "The registration date is invalid: not before signing, not after today.",
   "errors.transfer.registrationTaken": "This registration number is already used by another deal.",
   "errors.transfer.instalmentNotFound": "There is no such instalment.",
   "errors.transfer.instalmentOrderFunding": "Fund the instalments in order: an earlier one is not funded yet.",
-  "errors.transfer.insufficientFunds": "Not enough money in the wallet: this instalment escrows {required} fen, {available} fen is available. Please deposit first ({depositPath}).",
+  "errors.transfer.insufficientFunds":
+    "Not enough money in the wallet: this instalment escrows {required} fen, {available} fen is available. Please deposit first ({depositPath}).",
   "errors.transfer.reasonRequired": "Please give a reason or note.",
   "errors.transfer.releaseAmount": "A partial release must be above zero and below the instalment's amount.",
   "errors.transfer.instalmentsOpen": "Some instalments are not settled yet.",
@@ -50,7 +55,8 @@ export const enTransfer: Record<keyof typeof zhCNTransfer, string> = {
   "errors.transfer.brokerProfileRequired": "Complete your broker profile first.",
   "errors.transfer.credentialNumber": "The credential number is 6–32 letters, digits or hyphens.",
   "errors.transfer.credentialTaken": "Another broker already uses this credential number.",
-  "errors.transfer.alreadyIntroduced": "This organisation was already introduced to this offer on {at}; the first introduction is the attribution.",
+  "errors.transfer.alreadyIntroduced":
+    "This organisation was already introduced to this offer on {at}; the first introduction is the attribution.",
   "errors.transfer.commissionAmount": "The commission is either a rate of 0.01 %–30 % or a fixed amount above zero.",
   "errors.transfer.commissionNotFound": "The commission agreement does not exist or was withdrawn.",
   "errors.transfer.commissionExists": "This deal already has a signed commission agreement.",

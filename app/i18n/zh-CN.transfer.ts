@@ -40,7 +40,8 @@ export const zhCNTransfer = {
   "errors.transfer.registrationTaken": "该登记号已用于另一笔交易。",
   "errors.transfer.instalmentNotFound": "该期付款不存在。",
   "errors.transfer.instalmentOrderFunding": "请按顺序托管：前一期尚未托管。",
-  "errors.transfer.insufficientFunds": "单位账户可用余额不足：本期需托管 {required} 分，当前可用 {available} 分。请先充值（{depositPath}）。",
+  "errors.transfer.insufficientFunds":
+    "单位账户可用余额不足：本期需托管 {required} 分，当前可用 {available} 分。请先充值（{depositPath}）。",
   "errors.transfer.reasonRequired": "请填写说明。",
   "errors.transfer.releaseAmount": "部分支付的金额须大于零且小于本期金额。",
   "errors.transfer.instalmentsOpen": "仍有未结清的分期。",

@@ -1,4 +1,9 @@
-import type { BrokerIntroduction, BrokerLevel, BrokerProfile, CommissionAgreement } from "#db/generated/client/client.ts";
+import type {
+  BrokerIntroduction,
+  BrokerLevel,
+  BrokerProfile,
+  CommissionAgreement,
+} from "#db/generated/client/client.ts";
 import { requirePermission, type Actor } from "../access/permissions.ts";
 import { recordAudit } from "../audit/record.ts";
 import type { Db, DbOrTx, Tx } from "../db/client.ts";
@@ -34,7 +39,9 @@ export async function upsertBrokerProfile(options: {
 }): Promise<BrokerProfile> {
   const { actor, input } = options;
   if (!actor.roles.includes("broker")) throw new AppError("forbidden", TRANSFER_ERRORS.brokerRoleRequired);
-  const credentialNumber = String(input.credentialNumber ?? "").trim().toUpperCase();
+  const credentialNumber = String(input.credentialNumber ?? "")
+    .trim()
+    .toUpperCase();
   if (!CREDENTIAL_NUMBER.test(credentialNumber)) throw bad(TRANSFER_ERRORS.credentialNumber, "credentialNumber");
   if (!(BROKER_LEVELS as readonly string[]).includes(input.level)) throw bad(TRANSFER_ERRORS.invalid, "level");
   const agency = input.agencyOrganisationId ?? null;
@@ -51,7 +58,9 @@ export async function upsertBrokerProfile(options: {
       fields,
       zoneId: input.zoneId,
       agencyOrganisationId: agency,
-      bio: String(input.bio ?? "").trim().slice(0, 2000),
+      bio: String(input.bio ?? "")
+        .trim()
+        .slice(0, 2000),
     };
     const profile = await tx.brokerProfile.upsert({
       where: { userId: actor.userId },
@@ -107,7 +116,9 @@ export async function introduce(options: {
         brokerUserId: actor.userId,
         offerId: offer.id,
         buyerOrganisationId: options.buyerOrganisationId,
-        note: String(options.note ?? "").trim().slice(0, 1000),
+        note: String(options.note ?? "")
+          .trim()
+          .slice(0, 1000),
         ...(options.now ? { createdAt: options.now } : {}),
       },
     });
@@ -159,7 +170,9 @@ export async function proposeCommission(options: {
     if (!isDealBroker(options.actor, deal)) throw new AppError("forbidden", "errors.forbidden");
     if (!(COMMISSION_OPEN as readonly string[]).includes(deal.status))
       throw new AppError("conflict", TRANSFER_ERRORS.commissionLocked);
-    const live = await tx.commissionAgreement.findFirst({ where: { dealId: deal.id, framework: false, withdrawnAt: null } });
+    const live = await tx.commissionAgreement.findFirst({
+      where: { dealId: deal.id, framework: false, withdrawnAt: null },
+    });
     if (live?.signedAt) throw new AppError("conflict", TRANSFER_ERRORS.commissionExists);
     if (live) await tx.commissionAgreement.update({ where: { id: live.id }, data: { withdrawnAt: now } });
     const row = await tx.commissionAgreement.create({
@@ -170,7 +183,9 @@ export async function proposeCommission(options: {
         payerOrganisationId: options.payer === "buyer" ? deal.buyerOrganisationId : deal.sellerOrganisationId,
         rateBasisPoints: rate,
         fixedFen: fixed,
-        terms: String(options.terms ?? "").trim().slice(0, 5000),
+        terms: String(options.terms ?? "")
+          .trim()
+          .slice(0, 5000),
         proposedById: options.actor.userId,
         proposedAt: now,
       },
@@ -201,7 +216,8 @@ export async function signCommission(options: {
     const row = await tx.commissionAgreement.findUniqueOrThrow({ where: { id: found.id } });
     if (row.withdrawnAt) throw new AppError("not_found", TRANSFER_ERRORS.commissionNotFound);
     if (row.signedAt) throw new AppError("conflict", TRANSFER_ERRORS.commissionExists);
-    const signatory = row.payer === "buyer" ? isBuyerSignatory(options.actor, deal) : isSellerSignatory(options.actor, deal);
+    const signatory =
+      row.payer === "buyer" ? isBuyerSignatory(options.actor, deal) : isSellerSignatory(options.actor, deal);
     if (!signatory) throw new AppError("forbidden", "errors.forbidden");
     if (!(COMMISSION_OPEN as readonly string[]).includes(deal.status) || deal.buyerSignedAt || deal.sellerSignedAt)
       throw new AppError("conflict", TRANSFER_ERRORS.commissionLocked);

@@ -32,7 +32,12 @@ export const RIGHT_STATUSES = [
   "invalidated",
   "not_applicable",
 ] as const satisfies readonly TransferRightStatus[];
-export const DEAL_MODES = ["transfer", "licence", "equity", "joint_development"] as const satisfies readonly TransferDealMode[];
+export const DEAL_MODES = [
+  "transfer",
+  "licence",
+  "equity",
+  "joint_development",
+] as const satisfies readonly TransferDealMode[];
 export const LICENCE_KINDS = ["exclusive", "sole", "ordinary"] as const satisfies readonly TransferLicenceKind[];
 export const PRICINGS = ["listed", "negotiable", "auction"] as const satisfies readonly TransferPricing[];
 export const OFFER_VISIBILITIES = ["public", "signed_in"] as const satisfies readonly TransferOfferVisibility[];
@@ -53,7 +58,10 @@ export const OFFER_STATUSES = [
   "expired",
 ] as const satisfies readonly TransferOfferStatus[];
 /** Offers the public list shows (and the search index holds). */
-export const LISTED_OFFER_STATUSES = ["published", "under_negotiation"] as const satisfies readonly TransferOfferStatus[];
+export const LISTED_OFFER_STATUSES = [
+  "published",
+  "under_negotiation",
+] as const satisfies readonly TransferOfferStatus[];
 
 export const DEAL_STATUSES = [
   "inquiry",

@@ -15,7 +15,12 @@ import { activeCommission } from "./brokers.ts";
 import { isExclusiveDeal, transitionDeal, transitionOffer } from "./process.ts";
 import type { ProcessActor } from "../process/machine.ts";
 import { relatedPartiesOf } from "./relations.ts";
-import { commissionPerInstalment, hasContactDetails, normaliseRegistrationNumber, validateInstalments } from "./rules.ts";
+import {
+  commissionPerInstalment,
+  hasContactDetails,
+  normaliseRegistrationNumber,
+  validateInstalments,
+} from "./rules.ts";
 import { inLedgerTransaction } from "../ledger/sql.ts";
 import { syncOffer } from "./offers.ts";
 
@@ -188,7 +193,10 @@ export async function agreeTerms(options: {
     const offer = await lockOffer(tx, deal.offerId);
     const mode = input.mode ?? deal.mode;
     const licenceKind = mode === "licence" ? (input.licenceKind ?? deal.licenceKind) : null;
-    if (!offer.dealModes.includes(mode) || (mode === "licence" && (!licenceKind || !offer.licenceKinds.includes(licenceKind))))
+    if (
+      !offer.dealModes.includes(mode) ||
+      (mode === "licence" && (!licenceKind || !offer.licenceKinds.includes(licenceKind)))
+    )
       throw bad(TRANSFER_ERRORS.modeNotOffered, "mode");
     const exclusive = isExclusiveDeal({ mode, licenceKind });
     const holder = await tx.transferDeal.findFirst({
@@ -198,7 +206,14 @@ export async function agreeTerms(options: {
     if (holder && (exclusive || isExclusiveDeal(holder))) throw new AppError("conflict", TRANSFER_ERRORS.offerBusy);
     if (offer.status !== "published" && offer.status !== "under_negotiation")
       throw new AppError("conflict", TRANSFER_ERRORS.offerNotAvailable);
-    await transitionDeal({ tx, deal, transition: "agreeTerms", actor: options.actor, now, input: { termsVersion: deal.termsVersion + 1 } });
+    await transitionDeal({
+      tx,
+      deal,
+      transition: "agreeTerms",
+      actor: options.actor,
+      now,
+      input: { termsVersion: deal.termsVersion + 1 },
+    });
     await tx.transferInstalment.deleteMany({ where: { dealId: deal.id } });
     await tx.transferInstalment.createMany({
       data: input.instalments.map((m, i) => ({
@@ -226,7 +241,14 @@ export async function agreeTerms(options: {
       },
     });
     if (exclusive && offer.status === "published") {
-      await transitionOffer({ tx, offer, transition: "startNegotiation", actor: options.actor, now, input: { dealId: deal.id } });
+      await transitionOffer({
+        tx,
+        offer,
+        transition: "startNegotiation",
+        actor: options.actor,
+        now,
+        input: { dealId: deal.id },
+      });
       await syncOffer(tx, offer.id);
     }
     return updated;
@@ -267,7 +289,11 @@ export async function signDeal(options: {
     const commission = await activeCommission(tx, deal.id);
     const parts = commissionPerInstalment(
       instalments.map((m) => m.amountFen),
-      commission ? (commission.rateBasisPoints != null ? { basisPoints: commission.rateBasisPoints } : { fixedFen: commission.fixedFen! }) : null,
+      commission
+        ? commission.rateBasisPoints != null
+          ? { basisPoints: commission.rateBasisPoints }
+          : { fixedFen: commission.fixedFen! }
+        : null,
     );
     for (const [i, m] of instalments.entries())
       await tx.transferInstalment.update({ where: { id: m.id }, data: { commissionFen: parts[i] ?? 0n } });
@@ -305,7 +331,14 @@ export async function recordRegistration(options: {
     }
     const taken = await tx.transferDeal.findUnique({ where: { registrationNumber: number }, select: { id: true } });
     if (taken && taken.id !== deal.id) throw bad(TRANSFER_ERRORS.registrationTaken, "registrationNumber");
-    await transitionDeal({ tx, deal, transition: "register", actor: options.actor, now, input: { registrationNumber: number } });
+    await transitionDeal({
+      tx,
+      deal,
+      transition: "register",
+      actor: options.actor,
+      now,
+      input: { registrationNumber: number },
+    });
     return tx.transferDeal.update({
       where: { id: deal.id },
       data: { registrationNumber: number, registrationDate: date, registeredById: options.actor.userId },
@@ -321,7 +354,9 @@ export async function cancelDeal(options: {
   reason: string;
   now?: Date;
 }): Promise<TransferDeal> {
-  const reason = String(options.reason ?? "").trim().slice(0, 1000);
+  const reason = String(options.reason ?? "")
+    .trim()
+    .slice(0, 1000);
   if (!reason) throw bad(TRANSFER_ERRORS.reasonRequired, "reason");
   const now = options.now ?? new Date();
   return withDeal(options.db, options.dealId, async (tx, deal) => {

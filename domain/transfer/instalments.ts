@@ -8,7 +8,13 @@ import { activeCommission } from "./brokers.ts";
 import { SETTLED_INSTALMENT_STATUSES, TRANSFER_ERRORS } from "./constants.ts";
 import { releaseOffer } from "./deals.ts";
 import { dealMoney, type CommissionFacts } from "./money.ts";
-import { enqueueDealCompleted, instalmentProcess, isExclusiveDeal, transitionDeal, transitionOffer } from "./process.ts";
+import {
+  enqueueDealCompleted,
+  instalmentProcess,
+  isExclusiveDeal,
+  transitionDeal,
+  transitionOffer,
+} from "./process.ts";
 import { withDeal } from "./access.ts";
 import { lockOffer } from "./access.ts";
 import { syncOffer } from "./offers.ts";
@@ -51,16 +57,28 @@ export async function fundInstalment(options: Base): Promise<TransferInstalment>
     });
     if (earlier > 0) throw new AppError("conflict", TRANSFER_ERRORS.instalmentOrderFunding);
     const commission = await commissionFacts(tx, deal);
-    await runTransition(instalmentProcess, { tx, entity: m, transition: "fund", actor: options.actor, now, input: { deal, commission } });
-    if (deal.status === "registered") await transitionDeal({ tx, deal, transition: "start", actor: options.actor, now });
+    await runTransition(instalmentProcess, {
+      tx,
+      entity: m,
+      transition: "fund",
+      actor: options.actor,
+      now,
+      input: { deal, commission },
+    });
+    if (deal.status === "registered")
+      await transitionDeal({ tx, deal, transition: "start", actor: options.actor, now });
     return tx.transferInstalment.findUniqueOrThrow({ where: { id: m.id } });
   });
 }
 
 export async function deliverInstalment(options: Base & { note: string }): Promise<TransferInstalment> {
-  const note = String(options.note ?? "").trim().slice(0, 5000);
+  const note = String(options.note ?? "")
+    .trim()
+    .slice(0, 5000);
   if (!note)
-    throw new AppError("bad_request", TRANSFER_ERRORS.reasonRequired, { fieldErrors: { note: TRANSFER_ERRORS.reasonRequired } });
+    throw new AppError("bad_request", TRANSFER_ERRORS.reasonRequired, {
+      fieldErrors: { note: TRANSFER_ERRORS.reasonRequired },
+    });
   const now = options.now ?? new Date();
   return withDeal(options.db, options.dealId, async (tx, deal) => {
     const m = await instalmentOf(tx, deal, options.index);
@@ -85,7 +103,14 @@ export async function confirmInstalment(
   return withDeal(options.db, options.dealId, async (tx, deal) => {
     const m = await instalmentOf(tx, deal, options.index);
     const commission = await commissionFacts(tx, deal);
-    await runTransition(instalmentProcess, { tx, entity: m, transition: "confirm", actor: options.actor, now, input: { deal, commission } });
+    await runTransition(instalmentProcess, {
+      tx,
+      entity: m,
+      transition: "confirm",
+      actor: options.actor,
+      now,
+      input: { deal, commission },
+    });
     const settled = await tx.transferInstalment.findUniqueOrThrow({ where: { id: m.id } });
     await finishIfSettled(tx, deal, options.actor, now);
     return {
@@ -99,9 +124,13 @@ export async function confirmInstalment(
 
 /** Buyer or seller takes an instalment to the zone (funds stay in escrow until it decides). */
 export async function raiseDealDispute(options: Base & { reason: string }): Promise<{ disputeId: string }> {
-  const reason = String(options.reason ?? "").trim().slice(0, 5000);
+  const reason = String(options.reason ?? "")
+    .trim()
+    .slice(0, 5000);
   if (!reason)
-    throw new AppError("bad_request", TRANSFER_ERRORS.reasonRequired, { fieldErrors: { reason: TRANSFER_ERRORS.reasonRequired } });
+    throw new AppError("bad_request", TRANSFER_ERRORS.reasonRequired, {
+      fieldErrors: { reason: TRANSFER_ERRORS.reasonRequired },
+    });
   const now = options.now ?? new Date();
   return withDeal(options.db, options.dealId, async (tx, deal) => {
     const m = await instalmentOf(tx, deal, options.index);
@@ -134,9 +163,13 @@ export async function arbitrateDealDispute(options: {
   endDeal?: boolean;
   now?: Date;
 }): Promise<{ dealStatus: TransferDeal["status"]; seller: bigint; refunded: bigint }> {
-  const decision = String(options.decision ?? "").trim().slice(0, 5000);
+  const decision = String(options.decision ?? "")
+    .trim()
+    .slice(0, 5000);
   if (!decision)
-    throw new AppError("bad_request", TRANSFER_ERRORS.reasonRequired, { fieldErrors: { decision: TRANSFER_ERRORS.reasonRequired } });
+    throw new AppError("bad_request", TRANSFER_ERRORS.reasonRequired, {
+      fieldErrors: { decision: TRANSFER_ERRORS.reasonRequired },
+    });
   const now = options.now ?? new Date();
   const dispute = await options.db.transferDealDispute.findUnique({ where: { id: options.disputeId } });
   if (!dispute) throw new AppError("not_found", TRANSFER_ERRORS.dealNotFound);
@@ -147,7 +180,9 @@ export async function arbitrateDealDispute(options: {
     const releaseFen =
       options.outcome === "release" ? m.amountFen : options.outcome === "refund" ? 0n : (options.releaseFen ?? -1n);
     if (options.outcome === "partial_release" && (releaseFen <= 0n || releaseFen >= m.amountFen))
-      throw new AppError("bad_request", TRANSFER_ERRORS.releaseAmount, { fieldErrors: { releaseFen: TRANSFER_ERRORS.releaseAmount } });
+      throw new AppError("bad_request", TRANSFER_ERRORS.releaseAmount, {
+        fieldErrors: { releaseFen: TRANSFER_ERRORS.releaseAmount },
+      });
     if (deal.status !== "disputed") throw new AppError("conflict", TRANSFER_ERRORS.invalid);
     const commission = await commissionFacts(tx, deal);
     await runTransition(instalmentProcess, {
@@ -160,7 +195,13 @@ export async function arbitrateDealDispute(options: {
     });
     await tx.transferDealDispute.update({
       where: { id: current.id },
-      data: { outcome: options.outcome, releasedFen: releaseFen, decision, decidedById: options.actor.userId, decidedAt: now },
+      data: {
+        outcome: options.outcome,
+        releasedFen: releaseFen,
+        decision,
+        decidedById: options.actor.userId,
+        decidedAt: now,
+      },
     });
     if (options.endDeal) {
       const pending = await tx.transferInstalment.findMany({ where: { dealId: deal.id, status: "pending" } });
@@ -178,7 +219,14 @@ export async function arbitrateDealDispute(options: {
       where: { dealId: deal.id, status: { notIn: [...SETTLED_INSTALMENT_STATUSES] } },
     });
     if (open > 0) {
-      await transitionDeal({ tx, deal, transition: "resolve", actor: options.actor, now, input: { next: "in_progress" } });
+      await transitionDeal({
+        tx,
+        deal,
+        transition: "resolve",
+        actor: options.actor,
+        now,
+        input: { next: "in_progress" },
+      });
     } else {
       const money = await dealMoney({ db: tx, deal });
       const next = money.paidToSeller > 0n ? "completed" : "cancelled";
@@ -256,7 +304,9 @@ export async function completedDealPayload(tx: Tx, deal: TransferDeal) {
     transferor: org(seller),
     transferee: org(buyer),
     serviceAgency: broker?.agencyOrganisation ? org(broker.agencyOrganisation) : null,
-    broker: broker ? { userId: broker.userId, name: broker.user.name, credentialNumber: broker.credentialNumber } : null,
+    broker: broker
+      ? { userId: broker.userId, name: broker.user.name, credentialNumber: broker.credentialNumber }
+      : null,
     mode: deal.mode,
     licenceKind: deal.licenceKind,
     contractPriceFen: (deal.priceFen ?? 0n).toString(),

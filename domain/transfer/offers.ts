@@ -73,8 +73,7 @@ export function validateOfferInput(input: OfferInput): OfferInput {
   const summary = String(input.summary ?? "").trim();
   if (!summary || summary.length > MAX_SUMMARY)
     throw bad(TRANSFER_ERRORS.summaryRequired, "summary", { max: MAX_SUMMARY });
-  if (hasContactDetails(title) || hasContactDetails(summary))
-    throw bad(TRANSFER_ERRORS.contactInSummary, "summary");
+  if (hasContactDetails(title) || hasContactDetails(summary)) throw bad(TRANSFER_ERRORS.contactInSummary, "summary");
   if (!Number.isInteger(input.trl) || input.trl < 1 || input.trl > 9) throw bad(TRANSFER_ERRORS.trlRange, "trl");
   if (!(INDUSTRIES as readonly string[]).includes(input.industry)) throw bad(TRANSFER_ERRORS.industry, "industry");
   const fieldTags = [...new Set((input.fieldTags ?? []).map((t) => String(t).trim()).filter(Boolean))]
@@ -97,8 +96,7 @@ export function validateOfferInput(input: OfferInput): OfferInput {
     priceFen = input.priceFen;
   }
   const visibility = input.visibility ?? "public";
-  if (!(OFFER_VISIBILITIES as readonly string[]).includes(visibility))
-    throw bad(TRANSFER_ERRORS.invalid, "visibility");
+  if (!(OFFER_VISIBILITIES as readonly string[]).includes(visibility)) throw bad(TRANSFER_ERRORS.invalid, "visibility");
   const rights = input.rights ?? [];
   if (rights.length > MAX_RIGHTS) throw bad(TRANSFER_ERRORS.tooManyRights, "rights", { max: MAX_RIGHTS });
   const cleanRights = rights.map((r, i) => {
@@ -114,7 +112,9 @@ export function validateOfferInput(input: OfferInput): OfferInput {
     return {
       kind: r.kind,
       number,
-      title: String(r.title ?? "").trim().slice(0, 200),
+      title: String(r.title ?? "")
+        .trim()
+        .slice(0, 200),
       legalStatus: r.kind === "know_how" ? ("not_applicable" as const) : r.legalStatus,
       expiresOn: r.expiresOn ?? null,
     };
@@ -194,12 +194,12 @@ export async function createOffer(options: {
     });
     await writeRights(tx, offer.id, input.rights);
     await recordAudit(tx, {
-        actorId: actor.userId,
-        action: "offer.create",
-        entityType: "TransferOffer",
-        entityId: offer.id,
-        zoneId: org.zoneId,
-        after: { title: offer.title },
+      actorId: actor.userId,
+      action: "offer.create",
+      entityType: "TransferOffer",
+      entityId: offer.id,
+      zoneId: org.zoneId,
+      after: { title: offer.title },
     });
     return offer;
   });
@@ -220,12 +220,12 @@ export async function updateOffer(options: {
     const updated = await tx.transferOffer.update({ where: { id: offer.id }, data: offerData(input) });
     await writeRights(tx, offer.id, input.rights);
     await recordAudit(tx, {
-        actorId: options.actor.userId,
-        action: "offer.edit",
-        entityType: "TransferOffer",
-        entityId: offer.id,
-        zoneId: offer.zoneId,
-        after: { title: updated.title },
+      actorId: options.actor.userId,
+      action: "offer.edit",
+      entityType: "TransferOffer",
+      entityId: offer.id,
+      zoneId: offer.zoneId,
+      after: { title: updated.title },
     });
     if (offer.status === "published") await syncOffer(tx, offer.id);
     return updated;
@@ -254,7 +254,9 @@ export async function withdrawOffer(options: {
   reason: string;
   now?: Date;
 }): Promise<TransferOffer> {
-  const reason = String(options.reason ?? "").trim().slice(0, 1000);
+  const reason = String(options.reason ?? "")
+    .trim()
+    .slice(0, 1000);
   if (!reason) throw bad(TRANSFER_ERRORS.reasonRequired, "reason");
   const now = options.now ?? new Date();
   return withOffer(options.db, options.offerId, async (tx, offer) => {
@@ -265,7 +267,14 @@ export async function withdrawOffer(options: {
       where: { offerId: offer.id, status: { in: ["inquiry", "negotiating", "terms_agreed"] } },
     });
     for (const deal of open)
-      await transitionDeal({ tx, deal, transition: "cancel", actor: { system: "offer.withdraw" }, now, input: { reason } });
+      await transitionDeal({
+        tx,
+        deal,
+        transition: "cancel",
+        actor: { system: "offer.withdraw" },
+        now,
+        input: { reason },
+      });
     await syncOffer(tx, offer.id);
     return updated;
   });

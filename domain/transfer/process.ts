@@ -223,7 +223,9 @@ export const dealProcess = defineProcess<TransferDealStatus, TransferDeal>({
       allow: (ctx) => {
         const u = user(ctx);
         if (ctx.from === "signed" || ctx.from === "registered")
-          return isBuyerSignatory(u, ctx.entity) || isSellerSignatory(u, ctx.entity) || isDealZoneOfficer(u, ctx.entity);
+          return (
+            isBuyerSignatory(u, ctx.entity) || isSellerSignatory(u, ctx.entity) || isDealZoneOfficer(u, ctx.entity)
+          );
         return isBuyer(u, ctx.entity) || isSeller(u, ctx.entity) || system(ctx);
       },
       guard: async (ctx) => {

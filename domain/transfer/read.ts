@@ -71,7 +71,10 @@ function offerWhere(filters: OfferFilters, signedIn: boolean): Prisma.TransferOf
   if (filters.pricing) where.pricing = filters.pricing;
   if (filters.zoneId) where.zoneId = filters.zoneId;
   if (filters.trlMin || filters.trlMax)
-    where.trl = { ...(filters.trlMin ? { gte: filters.trlMin } : {}), ...(filters.trlMax ? { lte: filters.trlMax } : {}) };
+    where.trl = {
+      ...(filters.trlMin ? { gte: filters.trlMin } : {}),
+      ...(filters.trlMax ? { lte: filters.trlMax } : {}),
+    };
   if (filters.priceMinFen !== undefined || filters.priceMaxFen !== undefined)
     where.priceFen = {
       not: null,
@@ -117,7 +120,13 @@ export async function listOffers(options: {
 export async function offerDetail(options: { db: DbOrTx; actor: Actor | null; offerId: string }) {
   const row = await options.db.transferOffer.findUnique({
     where: { id: options.offerId },
-    select: { ...publicOfferSelect, visibility: true, ownerOrganisationId: true, attachments: true, statusReason: true },
+    select: {
+      ...publicOfferSelect,
+      visibility: true,
+      ownerOrganisationId: true,
+      attachments: true,
+      statusReason: true,
+    },
   });
   if (!row) throw new AppError("not_found", TRANSFER_ERRORS.offerNotFound);
   const owner = isOfferOwner(options.actor, row);
@@ -131,7 +140,8 @@ export async function offerDetail(options: { db: DbOrTx; actor: Actor | null; of
         select: { id: true, status: true },
       })
     : null;
-  const auction = row.pricing === "auction" ? await options.db.transferAuction.findUnique({ where: { offerId: row.id } }) : null;
+  const auction =
+    row.pricing === "auction" ? await options.db.transferAuction.findUnique({ where: { offerId: row.id } }) : null;
   return {
     offer: row,
     isOwner: owner,
@@ -198,8 +208,14 @@ export async function dealDetail(options: { db: DbOrTx; actor: Actor; dealId: st
   if (!side) throw new AppError("not_found", TRANSFER_ERRORS.dealNotFound);
   const [offer, buyer, seller, broker, instalments, messages, commissions, disputes, money] = await Promise.all([
     options.db.transferOffer.findUniqueOrThrow({ where: { id: deal.offerId }, select: publicOfferSelect }),
-    options.db.organisation.findUniqueOrThrow({ where: { id: deal.buyerOrganisationId }, select: { id: true, name: true } }),
-    options.db.organisation.findUniqueOrThrow({ where: { id: deal.sellerOrganisationId }, select: { id: true, name: true } }),
+    options.db.organisation.findUniqueOrThrow({
+      where: { id: deal.buyerOrganisationId },
+      select: { id: true, name: true },
+    }),
+    options.db.organisation.findUniqueOrThrow({
+      where: { id: deal.sellerOrganisationId },
+      select: { id: true, name: true },
+    }),
     deal.brokerUserId
       ? options.db.user.findUnique({
           where: { id: deal.brokerUserId },
@@ -212,7 +228,10 @@ export async function dealDetail(options: { db: DbOrTx; actor: Actor; dealId: st
       orderBy: { createdAt: "asc" },
       select: { id: true, party: true, body: true, createdAt: true, author: { select: { id: true, name: true } } },
     }),
-    options.db.commissionAgreement.findMany({ where: { dealId: deal.id, framework: false }, orderBy: { proposedAt: "asc" } }),
+    options.db.commissionAgreement.findMany({
+      where: { dealId: deal.id, framework: false },
+      orderBy: { proposedAt: "asc" },
+    }),
     options.db.transferDealDispute.findMany({ where: { dealId: deal.id }, orderBy: { createdAt: "asc" } }),
     dealMoney({ db: options.db, deal }),
   ]);
@@ -297,7 +316,13 @@ export async function brokerDashboard(options: { db: DbOrTx; actor: Actor }) {
             fieldTags: { hasSome: profile.fields },
             introductions: { none: { brokerUserId } },
           },
-          select: { id: true, title: true, fieldTags: true, industry: true, ownerOrganisation: { select: { name: true } } },
+          select: {
+            id: true,
+            title: true,
+            fieldTags: true,
+            industry: true,
+            ownerOrganisation: { select: { name: true } },
+          },
           orderBy: { publishedAt: "desc" },
           take: 20,
         })

@@ -29,10 +29,14 @@ export async function declareRelation(options: {
   );
   if (!mine) throw new AppError("forbidden", "errors.forbidden", { params: { permission: "declare:relation:own" } });
   if (fromOrganisationId === toOrganisationId)
-    throw new AppError("bad_request", TRANSFER_ERRORS.relationSelf, { fieldErrors: { toOrganisationId: TRANSFER_ERRORS.relationSelf } });
+    throw new AppError("bad_request", TRANSFER_ERRORS.relationSelf, {
+      fieldErrors: { toOrganisationId: TRANSFER_ERRORS.relationSelf },
+    });
   const share = kind === "shareholding" ? options.sharePercentBp : null;
   if (kind === "shareholding" && (!Number.isInteger(share) || share! < 1 || share! > 10_000))
-    throw new AppError("bad_request", TRANSFER_ERRORS.relationShare, { fieldErrors: { sharePercentBp: TRANSFER_ERRORS.relationShare } });
+    throw new AppError("bad_request", TRANSFER_ERRORS.relationShare, {
+      fieldErrors: { sharePercentBp: TRANSFER_ERRORS.relationShare },
+    });
   return inLedgerTransaction(options.db, async (tx) => {
     const exists = await tx.organisationRelation.findUnique({
       where: { fromOrganisationId_toOrganisationId_kind: { fromOrganisationId, toOrganisationId, kind } },
@@ -44,7 +48,9 @@ export async function declareRelation(options: {
         toOrganisationId,
         kind,
         sharePercentBp: share ?? null,
-        note: String(options.note ?? "").trim().slice(0, 500),
+        note: String(options.note ?? "")
+          .trim()
+          .slice(0, 500),
         declaredById: actor.userId,
       },
     });

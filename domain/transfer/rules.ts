@@ -70,7 +70,8 @@ export function commissionPerInstalment(amounts: readonly bigint[], terms: Commi
     return amounts.map((a) => allocateByBasisPoints(a, [terms.basisPoints])[0]!);
   }
   const total = amounts.reduce((s, a) => s + a, 0n);
-  if (terms.fixedFen <= 0n || terms.fixedFen > total) throw new AppError("bad_request", TRANSFER_ERRORS.commissionTooHigh);
+  if (terms.fixedFen <= 0n || terms.fixedFen > total)
+    throw new AppError("bad_request", TRANSFER_ERRORS.commissionTooHigh);
   return allocate(terms.fixedFen, amounts);
 }
 
@@ -121,7 +122,9 @@ export function splitArbitration(options: {
   if (releaseFen < 0n || releaseFen > amountFen) throw new AppError("bad_request", TRANSFER_ERRORS.releaseAmount);
   if (releaseFen === 0n) return { fee: 0n, commission: 0n, seller: 0n, refund: heldFen };
   const commission =
-    releaseFen === amountFen ? options.commissionFen : (allocate(options.commissionFen, [releaseFen, amountFen - releaseFen])[0] ?? 0n);
+    releaseFen === amountFen
+      ? options.commissionFen
+      : (allocate(options.commissionFen, [releaseFen, amountFen - releaseFen])[0] ?? 0n);
   const split = splitInstalment({
     amountFen: releaseFen,
     feeBasisPoints: options.feeBasisPoints,
@@ -137,8 +140,8 @@ export function splitArbitration(options: {
 
 /** Province codes of GB/T 2260 (the first two digits of an administrative division code). */
 const PROVINCES = new Set([
-  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
-  63, 64, 65, 71, 81, 82,
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
+  64, 65, 71, 81, 82,
 ]);
 
 /**

@@ -206,7 +206,10 @@ export async function createDealInState(options: {
     licenceKind: options.licenceKind ?? null,
     message: "我司希望了解该技术的产业化条件与转让价格。",
   });
-  const done = async () => ({ offer: await db.transferOffer.findUniqueOrThrow({ where: { id: offer.id } }), deal: await db.transferDeal.findUniqueOrThrow({ where: { id: deal.id } }) });
+  const done = async () => ({
+    offer: await db.transferOffer.findUniqueOrThrow({ where: { id: offer.id } }),
+    deal: await db.transferDeal.findUniqueOrThrow({ where: { id: deal.id } }),
+  });
   if (state === "cancelled") {
     await cancelDeal({ db, actor: world.buyer, dealId: deal.id, reason: "内部立项未通过。", now });
     return done();
@@ -214,10 +217,16 @@ export async function createDealInState(options: {
   if (!reached("negotiating")) return done();
   await postMessage({ db, actor: world.broker, dealId: deal.id, body: "已转达让与方，建议分两期付款。", now });
   if (!reached("terms_agreed")) return done();
-  const commission = options.commission === undefined ? { payer: "seller" as const, rateBasisPoints: 500 } : options.commission;
+  const commission =
+    options.commission === undefined ? { payer: "seller" as const, rateBasisPoints: 500 } : options.commission;
   if (commission) {
     const c = await proposeCommission({ db, actor: world.broker, dealId: deal.id, ...commission, now });
-    await signCommission({ db, actor: commission.payer === "seller" ? world.seller : world.buyer, commissionId: c.id, now });
+    await signCommission({
+      db,
+      actor: commission.payer === "seller" ? world.seller : world.buyer,
+      commissionId: c.id,
+      now,
+    });
   }
   deal = await agreeTerms({ db, actor: world.seller, dealId: deal.id, input: termsFor(price, now), now });
   if (!reached("signed")) return done();

@@ -33,11 +33,15 @@ describe("payment schedule", () => {
     expect(() => validateInstalments(1000n, [m(600n, 1), m(400n, 30)], NOW)).not.toThrow();
   });
   it("refuses a wrong sum, zero amounts, missing deliverables, past or decreasing dates, none at all", () => {
-    expect(keyOf(() => validateInstalments(1000n, [m(600n, 1), m(399n, 30)], NOW))).toBe("errors.transfer.instalmentSum");
+    expect(keyOf(() => validateInstalments(1000n, [m(600n, 1), m(399n, 30)], NOW))).toBe(
+      "errors.transfer.instalmentSum",
+    );
     expect(keyOf(() => validateInstalments(1000n, [m(1000n, 1), m(0n, 30)], NOW))).toBe(
       "errors.transfer.instalmentAmount",
     );
-    expect(keyOf(() => validateInstalments(1000n, [m(1000n, 1, " ")], NOW))).toBe("errors.transfer.deliverableRequired");
+    expect(keyOf(() => validateInstalments(1000n, [m(1000n, 1, " ")], NOW))).toBe(
+      "errors.transfer.deliverableRequired",
+    );
     expect(keyOf(() => validateInstalments(1000n, [m(1000n, -2)], NOW))).toBe("errors.transfer.instalmentDueDate");
     expect(keyOf(() => validateInstalments(1000n, [m(500n, 30), m(500n, 10)], NOW))).toBe(
       "errors.transfer.instalmentOrder",
@@ -50,13 +54,23 @@ describe("payment schedule", () => {
 describe("payout split", () => {
   it("takes the fee by basis points and the commission, exact to the fen", () => {
     // 3 % of 333,333 fen = 9,999.99 → 9,999 or 10,000 by largest remainder; parts always sum to the whole.
-    const s = splitInstalment({ amountFen: 333_333n, feeBasisPoints: 300, commissionFen: 16_667n, commissionPayer: "seller" });
+    const s = splitInstalment({
+      amountFen: 333_333n,
+      feeBasisPoints: 300,
+      commissionFen: 16_667n,
+      commissionPayer: "seller",
+    });
     expect(s.fee + s.commission + s.seller).toBe(333_333n);
     expect(s.commission).toBe(16_667n);
     expect(s.fee).toBe(10_000n);
   });
   it("a buyer-paid commission comes on top: the seller gets the price minus the fee", () => {
-    const s = splitInstalment({ amountFen: 100_000n, feeBasisPoints: 300, commissionFen: 5_000n, commissionPayer: "buyer" });
+    const s = splitInstalment({
+      amountFen: 100_000n,
+      feeBasisPoints: 300,
+      commissionFen: 5_000n,
+      commissionPayer: "buyer",
+    });
     expect(s).toEqual({ fee: 3_000n, commission: 5_000n, seller: 97_000n });
   });
   it("spreads a fixed commission over instalments by largest remainder", () => {
@@ -87,9 +101,18 @@ describe("payout split", () => {
       commissionPayer: "seller",
     });
     expect(refund).toEqual({ fee: 0n, commission: 0n, seller: 0n, refund: 1000n });
-    expect(keyOf(() => splitArbitration({ amountFen: 10n, heldFen: 10n, releaseFen: 11n, feeBasisPoints: 0, commissionFen: 0n, commissionPayer: null }))).toBe(
-      "errors.transfer.releaseAmount",
-    );
+    expect(
+      keyOf(() =>
+        splitArbitration({
+          amountFen: 10n,
+          heldFen: 10n,
+          releaseFen: 11n,
+          feeBasisPoints: 0,
+          commissionFen: 0n,
+          commissionPayer: null,
+        }),
+      ),
+    ).toBe("errors.transfer.releaseAmount");
   });
 });
 
@@ -101,17 +124,28 @@ describe("技术合同登记号", () => {
     expect(normaliseRegistrationNumber("202653010100012345", date)).toBe("202653010100012345");
   });
   it("refuses letters, wrong lengths, another year, an unknown province, a zero serial", () => {
-    expect(keyOf(() => normaliseRegistrationNumber("2026A30101000123", date))).toBe("errors.transfer.registrationNumber");
+    expect(keyOf(() => normaliseRegistrationNumber("2026A30101000123", date))).toBe(
+      "errors.transfer.registrationNumber",
+    );
     expect(keyOf(() => normaliseRegistrationNumber("202653010100", date))).toBe("errors.transfer.registrationNumber");
     expect(keyOf(() => normaliseRegistrationNumber("2025530101000123", date))).toBe("errors.transfer.registrationYear");
     expect(keyOf(() => normaliseRegistrationNumber("25530101000123", date))).toBe("errors.transfer.registrationYear");
-    expect(keyOf(() => normaliseRegistrationNumber("2026990101000123", date))).toBe("errors.transfer.registrationNumber");
-    expect(keyOf(() => normaliseRegistrationNumber("2026530101000000", date))).toBe("errors.transfer.registrationNumber");
+    expect(keyOf(() => normaliseRegistrationNumber("2026990101000123", date))).toBe(
+      "errors.transfer.registrationNumber",
+    );
+    expect(keyOf(() => normaliseRegistrationNumber("2026530101000000", date))).toBe(
+      "errors.transfer.registrationNumber",
+    );
   });
 });
 
 describe("related parties", () => {
-  const e = (from: string, to: string, kind: RelationEdge["kind"], sharePercentBp: number | null = null): RelationEdge => ({
+  const e = (
+    from: string,
+    to: string,
+    kind: RelationEdge["kind"],
+    sharePercentBp: number | null = null,
+  ): RelationEdge => ({
     fromOrganisationId: from,
     toOrganisationId: to,
     kind,
@@ -131,7 +165,10 @@ describe("related parties", () => {
     expect(sibling.path).toHaveLength(2);
     expect(decideRelated("a", "c", [e("a", "b", "parent"), e("b", "c", "parent")]).related).toBe(true);
     expect(decideRelated("a", "c", [e("a", "b", "shareholding", 3000), e("b", "c", "parent")]).related).toBe(false);
-    expect(decideRelated("a", "c", [e("a", "b", "same_legal_representative"), e("b", "c", "same_legal_representative")]).related).toBe(false);
+    expect(
+      decideRelated("a", "c", [e("a", "b", "same_legal_representative"), e("b", "c", "same_legal_representative")])
+        .related,
+    ).toBe(false);
   });
 });
 
@@ -154,7 +191,9 @@ describe("offer input", () => {
       "errors.transfer.priceRequired",
     );
     expect(
-      keyOf(() => validateOfferInput(offerInput({ rights: [{ kind: "invention_patent", number: "", legalStatus: "granted" }] }))),
+      keyOf(() =>
+        validateOfferInput(offerInput({ rights: [{ kind: "invention_patent", number: "", legalStatus: "granted" }] })),
+      ),
     ).toBe("errors.transfer.rightNumberRequired");
     expect(hasContactDetails("联系邮箱 a.b@example.cn")).toBe(true);
     expect(hasContactDetails("TRL 6，已完成中试 2000 小时")).toBe(false);
