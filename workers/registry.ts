@@ -2,6 +2,7 @@ import { challengeCloseDue, challengeNoticesEnd, challengeNotify } from "./defin
 import { holdsExpire, ledgerReconcile, outboxPrune } from "./definitions/ledger.ts";
 import { mailSend } from "./definitions/mail-send.ts";
 import { searchSync } from "./definitions/search-sync.ts";
+import { transferDealCompleted, transferOffersExpire } from "./definitions/transfer.ts";
 import { createJobRegistry, type JobDefinition } from "./jobs.ts";
 
 /** Every job the runner knows. Add a definition here when a domain module needs background work. */
@@ -14,6 +15,8 @@ export const jobDefinitions: JobDefinition[] = [
   challengeNotify,
   challengeCloseDue,
   challengeNoticesEnd,
+  transferDealCompleted,
+  transferOffersExpire,
 ].map((d) => d as unknown as JobDefinition);
 
 export const defaultJobRegistry = createJobRegistry(jobDefinitions);

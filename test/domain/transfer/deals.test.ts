@@ -22,7 +22,8 @@ import {
 } from "#domain/transfer/instalments.ts";
 import { introduce, proposeCommission, signCommission, brokerTrackRecord } from "#domain/transfer/brokers.ts";
 import { declareRelation } from "#domain/transfer/relations.ts";
-import { withdrawOffer, publishOffer, createOffer } from "#domain/transfer/offers.ts";
+import { withdrawOffer, publishOffer, createOffer, expireDueOffers, updateOffer } from "#domain/transfer/offers.ts";
+import { transferDealCompleted } from "#workers/definitions/transfer.ts";
 import { dealDetail, listOffers, offerDetail, brokerDashboard } from "#domain/transfer/read.ts";
 import { offerInput } from "#tests/support/transfer-factories.ts";
 import { createOrganisation } from "#tests/support/factories.ts";
@@ -421,6 +422,42 @@ describe(`transfer deals on ${hasPostgres() ? "postgres" : "pglite"}`, () => {
         }),
       ),
     ).resolves.toMatchObject({ code: "forbidden" });
+  }, 60_000);
+
+  it("offers expire by the scheduler only once due; an offer held by a deal cannot be edited", async () => {
+    const now = new Date();
+    const soon = await createPublishedOffer({
+      db: db.prisma,
+      world,
+      input: { expiresAt: new Date(now.getTime() + 60_000) },
+      now,
+    });
+    expect(await expireDueOffers({ db: db.prisma, now })).toBe(0);
+    expect(await expireDueOffers({ db: db.prisma, now: new Date(now.getTime() + 120_000) })).toBeGreaterThanOrEqual(1);
+    expect((await db.prisma.transferOffer.findUniqueOrThrow({ where: { id: soon.id } })).status).toBe("expired");
+    const { offer } = await createDealInState({ db: db.prisma, world, state: "terms_agreed" });
+    const r = await refusal(
+      updateOffer({ db: db.prisma, actor: world.seller, offerId: offer.id, input: offerInput() }),
+    );
+    expect(r.key).toBe("errors.transfer.notEditable");
+  }, 60_000);
+
+  it("the completed event's payload is what the job definition accepts", async () => {
+    const { deal } = await createDealInState({
+      db: db.prisma,
+      world,
+      state: "completed",
+      commission: { payer: "buyer", fixedFen: 1_000_001n },
+    });
+    const event = await db.prisma.outboxJob.findFirstOrThrow({
+      where: { name: "transfer.deal.completed", payload: { path: ["dealId"], equals: deal.id } },
+    });
+    expect(transferDealCompleted.payload.safeParse(event.payload).success).toBe(true);
+    const p = event.payload as Record<string, string>;
+    // Buyer-paid fixed commission: funded on top of the price, the seller gets price − fee.
+    expect(BigInt(p.commissionFen!)).toBe(1_000_001n);
+    expect(BigInt(p.paidToTransferorFen!) + BigInt(p.platformFeeFen!)).toBe(deal.priceFen);
+    expect(BigInt(p.amountPaidFen!)).toBe(deal.priceFen! + 1_000_001n);
   }, 60_000);
 
   it("a status column cannot be changed outside the process", async () => {
