@@ -105,3 +105,33 @@ export {
   challengeCountsByOrganisation,
 } from "#domain/challenges/pages.ts";
 export { richTextToPlain } from "#domain/challenges/sanitize.ts";
+// technology transfer (成果转化, issue 5; docs/decisions/0012-transfer-process.md)
+export { createOffer, updateOffer, publishOffer, withdrawOffer, validateOfferInput } from "#domain/transfer/offers.ts";
+export { inquire, postMessage, agreeTerms, signDeal, recordRegistration, cancelDeal } from "#domain/transfer/deals.ts";
+export {
+  fundInstalment,
+  deliverInstalment,
+  confirmInstalment,
+  raiseDealDispute,
+  arbitrateDealDispute,
+} from "#domain/transfer/instalments.ts";
+export {
+  upsertBrokerProfile,
+  introduce,
+  proposeCommission,
+  signCommission,
+  brokerTrackRecord,
+} from "#domain/transfer/brokers.ts";
+export { declareRelation, relationsOf } from "#domain/transfer/relations.ts";
+export {
+  listOffers,
+  offerDetail,
+  myOffers,
+  myDeals,
+  dealDetail,
+  zoneDisputes,
+  brokerDashboard,
+  brokerProfile,
+} from "#domain/transfer/read.ts";
+export { dealMoney } from "#domain/transfer/money.ts";
+export * as transferConstants from "#domain/transfer/constants.ts";
