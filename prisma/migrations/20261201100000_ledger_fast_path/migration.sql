@@ -237,3 +237,12 @@ $$;
 
 -- The JSON entry point is replaced by the arrays one (one way to write).
 DROP FUNCTION ledger_submit(jsonb);
+
+-- Two indexes of every transaction row only ever serve rows that have the column: a hold's
+-- resolution (pendingId, still unique: a hold resolves exactly once) and a hold's timeout (the
+-- expiry scan, which asks for kind = 'pending'). Partial, they cost nothing for plain transfers.
+-- Prisma's schema keeps declaring them (@unique, @@index); it does not compare predicates.
+DROP INDEX "LedgerTransaction_pendingId_key";
+CREATE UNIQUE INDEX "LedgerTransaction_pendingId_key" ON "LedgerTransaction"("pendingId") WHERE "pendingId" IS NOT NULL;
+DROP INDEX "LedgerTransaction_timeoutAt_idx";
+CREATE INDEX "LedgerTransaction_timeoutAt_idx" ON "LedgerTransaction"("timeoutAt") WHERE "kind" = 'pending';
