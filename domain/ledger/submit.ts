@@ -51,14 +51,28 @@ function invalid(reason: string, params: Record<string, string | number> = {}): 
 
 /** JSON with sorted keys and bigints as strings: the same input always gives the same text. */
 export function canonicalJson(value: unknown): string {
+  // Hot path (every transaction is hashed): plain loops, no intermediate arrays of entries. The
+  // output must never change, or replays of stored keys would turn into conflicts (a test pins it).
+  if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return JSON.stringify(value.toString());
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + canonicalJson(value[i]);
+    return out + "]";
+  }
   if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    const object = value as Record<string, unknown>;
+    const keys = Object.keys(object).sort();
+    let out = "{";
+    let first = true;
+    for (const key of keys) {
+      const v = object[key];
+      if (v === undefined) continue;
+      out += (first ? "" : ",") + JSON.stringify(key) + ":" + canonicalJson(v);
+      first = false;
+    }
+    return out + "}";
   }
   return JSON.stringify(value ?? null);
 }
