@@ -103,7 +103,7 @@ export function validateTransaction(input: TransactionInput): void {
   prepareTransaction(input);
 }
 
-/** A validated transaction in the form ledger_submit takes (see submitPrepared). */
+/** A validated transaction in the form ledger_submit_arrays takes (see submitPrepared). */
 export type PreparedTransaction = Prepared;
 
 export function prepareTransaction(input: TransactionInput): PreparedTransaction {
@@ -161,12 +161,12 @@ function toResult(row: WireResult): SubmitResult {
     case 4:
       return { status: "exceeds_debits", account: account! };
     default:
-      throw new Error(`ledger_submit returned an unknown status ${status}`);
+      throw new Error(`ledger_submit_arrays returned an unknown status ${status}`);
   }
 }
 
 /**
- * Commits many transactions in one database round trip (one call of ledger_submit). Each is
+ * Commits many transactions in one database round trip (one call of ledger_submit_arrays). Each is
  * all-or-nothing on its own and gets its own result; one that would break an account's flags fails
  * alone. Invalid input throws before anything is sent. Duplicate keys inside one batch are
  * answered like replays (same input) or conflicts (other input) of the first.
