@@ -3,13 +3,15 @@
  * database it creates and drops. 1,000 funded wallets; for 10 s each at 1, 8 and 32 concurrent
  * clients, each client commits one transaction of two postings between random wallets (A→B and
  * A→C) and waits for its result before the next:
- *   - "direct": one ledger_submit call per transaction;
+ *   - "direct": one ledger_submit_arrays call per transaction;
  *   - "coalesced": through createLedgerCoalescer (group commit: concurrent submissions share a call).
  * Then the batch API (each client submits 1,000 transactions at a time) at 1 and 8 clients, both
  * directly (one call per client batch) and through the coalescer (client batches merged), then
  * reconciliation. The last line is one JSON object; tps_N and batch_tps_N there are the coalesced
  * figures (the ledger's API for concurrent callers), the direct ones are printed beside them.
- * Env: BENCH_SECONDS (default 10), BENCH_BATCH (default 1000).
+ * Env: BENCH_SECONDS (default 10), BENCH_BATCH (default 1000), BENCH_IN_FLIGHT (coalescer calls in
+ * flight), BENCH_COALESCE_BATCH (largest coalesced call in the batch phases, default 8 × BENCH_BATCH).
+ * Nothing is set on the server or the sessions: synchronous_commit stays as the server has it.
  */
 import pg from "pg";
 import { openDatabase } from "#domain/db/client.ts";
@@ -24,6 +26,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 /** Calls in flight per coalescer (default: the coalescer's own, 2). */
 const IN_FLIGHT = process.env.BENCH_IN_FLIGHT ? Number(process.env.BENCH_IN_FLIGHT) : undefined;
+/** Largest call the coalescer makes in the batch phases (default: 8 client batches). */
+const COALESCE_BATCH = Number(process.env.BENCH_COALESCE_BATCH ?? 8 * BATCH);
 const wallet = (i: number) => `org:bench-${i}:wallet`;
 
 let seq = 0;
@@ -152,7 +156,7 @@ async function main() {
       await maintain();
       const coalescer = createLedgerCoalescer({
         sql,
-        maxBatch: 8 * BATCH,
+        maxBatch: COALESCE_BATCH,
         ...(IN_FLIGHT ? { maxInFlight: IN_FLIGHT } : {}),
       });
       results.push(await phase(`coalesced batch`, clients, BATCH, (txs) => coalescer.submitMany(txs)));

@@ -18,7 +18,7 @@ export interface LedgerCoalescer {
 
 /**
  * Group commit for the ledger, as TigerBeetle does it: transactions submitted concurrently (many
- * requests, many jobs) are gathered into one ledger_submit call, so N callers share one database
+ * requests, many jobs) are gathered into one ledger_submit_arrays call, so N callers share one database
  * round trip and one WAL flush instead of paying for N. Nothing waits on a timer: a transaction
  * that arrives while fewer than `maxInFlight` calls are running goes out at once; the rest gather
  * behind them, up to `maxBatch` per call. Each transaction keeps its own result (a failure of one

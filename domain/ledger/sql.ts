@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Db, DbOrTx, Tx } from "../db/client.ts";
 
 /**
- * The ledger's writes are calls of two SQL functions (ledger_submit, ledger_resolve) from the
+ * The ledger's writes are calls of two SQL functions (ledger_submit_arrays, ledger_resolve) from the
  * ledger migration. A `LedgerSql` runs one such statement; it wraps either a Prisma client or
  * transaction (the app and workers) or a pg Pool (the benchmark), so both run the same SQL.
  */

@@ -51,14 +51,28 @@ function invalid(reason: string, params: Record<string, string | number> = {}): 
 
 /** JSON with sorted keys and bigints as strings: the same input always gives the same text. */
 export function canonicalJson(value: unknown): string {
+  // Hot path (every transaction is hashed): plain loops, no intermediate arrays of entries. The
+  // output must never change, or replays of stored keys would turn into conflicts (a test pins it).
+  if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return JSON.stringify(value.toString());
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + canonicalJson(value[i]);
+    return out + "]";
+  }
   if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    const object = value as Record<string, unknown>;
+    const keys = Object.keys(object).sort();
+    let out = "{";
+    let first = true;
+    for (const key of keys) {
+      const v = object[key];
+      if (v === undefined) continue;
+      out += (first ? "" : ",") + JSON.stringify(key) + ":" + canonicalJson(v);
+      first = false;
+    }
+    return out + "}";
   }
   return JSON.stringify(value ?? null);
 }
@@ -89,7 +103,7 @@ export function validateTransaction(input: TransactionInput): void {
   prepareTransaction(input);
 }
 
-/** A validated transaction in the form ledger_submit takes (see submitPrepared). */
+/** A validated transaction in the form ledger_submit_arrays takes (see submitPrepared). */
 export type PreparedTransaction = Prepared;
 
 export function prepareTransaction(input: TransactionInput): PreparedTransaction {
@@ -147,12 +161,12 @@ function toResult(row: WireResult): SubmitResult {
     case 4:
       return { status: "exceeds_debits", account: account! };
     default:
-      throw new Error(`ledger_submit returned an unknown status ${status}`);
+      throw new Error(`ledger_submit_arrays returned an unknown status ${status}`);
   }
 }
 
 /**
- * Commits many transactions in one database round trip (one call of ledger_submit). Each is
+ * Commits many transactions in one database round trip (one call of ledger_submit_arrays). Each is
  * all-or-nothing on its own and gets its own result; one that would break an account's flags fails
  * alone. Invalid input throws before anything is sent. Duplicate keys inside one batch are
  * answered like replays (same input) or conflicts (other input) of the first.
@@ -162,6 +176,81 @@ export async function submitTransactions(options: {
   transactions: readonly TransactionInput[];
 }): Promise<SubmitResult[]> {
   return submitPrepared({ db: options.db, prepared: options.transactions.map(prepareTransaction) });
+}
+
+/** A PostgreSQL array literal ('{"a","b",NULL}'): sent as text and cast, the same through pg, Prisma and PGlite. */
+export function pgArrayLiteral(values: readonly (string | number | boolean | null)[]): string {
+  return `{${values
+    .map((v) =>
+      v === null
+        ? "NULL"
+        : typeof v === "string"
+          ? `"${v.replace(/[\\"]/g, "\\$&")}"`
+          : typeof v === "boolean"
+            ? v
+              ? "t"
+              : "f"
+            : String(v),
+    )
+    .join(",")}}`;
+}
+
+/**
+ * The SQL call of ledger_submit_arrays (ledger migration 20261201100000) for transactions with
+ * distinct keys: typed arrays, postings naming accounts by their 1-based position in the list.
+ */
+export function ledgerSubmitCall(
+  txs: readonly Record<string, unknown>[],
+  specs: ReadonlyMap<string, AccountSpec>,
+): { text: string; values: string[] } {
+  const position = new Map<string, number>();
+  const addr: string[] = [];
+  const type: string[] = [];
+  const side: string[] = [];
+  const flag: string[] = [];
+  for (const [a, s] of specs) {
+    position.set(a, addr.length + 1);
+    addr.push(a);
+    type.push(s.type);
+    side.push(s.normalSide);
+    flag.push(s.flags);
+  }
+  const key: string[] = [];
+  const hash: string[] = [];
+  const code: string[] = [];
+  const meta: string[] = [];
+  const pe: boolean[] = [];
+  const to: (string | null)[] = [];
+  const co: (string | null)[] = [];
+  const ptx: number[] = [];
+  const pidx: number[] = [];
+  const pd: number[] = [];
+  const pc: number[] = [];
+  const amt: string[] = [];
+  txs.forEach((t, i) => {
+    key.push(t.k as string);
+    hash.push(t.h as string);
+    code.push(t.c as string);
+    meta.push(JSON.stringify(t.m ?? {}));
+    pe.push(Boolean(t.pe));
+    to.push((t.to as string | null) ?? null);
+    co.push((t.co as string | null) ?? null);
+    (t.p as [string, string, string][]).forEach(([d, c, a], j) => {
+      ptx.push(i + 1);
+      pidx.push(j);
+      pd.push(position.get(d)!);
+      pc.push(position.get(c)!);
+      amt.push(a);
+    });
+  });
+  return {
+    text:
+      "SELECT ledger_submit_arrays($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], " +
+      "$9::boolean[], $10::text[], $11::bigint[], $12::int[], $13::int[], $14::int[], $15::int[], $16::bigint[]) AS r",
+    values: [addr, type, side, flag, key, hash, code, meta, pe, to, co, ptx, pidx, pd, pc, amt].map((v) =>
+      pgArrayLiteral(v as (string | number | boolean | null)[]),
+    ),
+  };
 }
 
 /** submitTransactions for transactions already validated by prepareTransaction (the coalescer). */
@@ -187,15 +276,11 @@ export async function submitPrepared(options: {
     sent.push(p.wire);
     for (const [address, spec] of p.specs) specs.set(address, spec);
   }
-  const batch = {
-    accounts: [...specs].map(([a, s]) => ({ a, t: s.type, s: s.normalSide, f: s.flags })),
-    txs: sent,
-  };
   const sql = ledgerSql(options.db);
-  const rows = await runLedgerStatement<{ r: string }>(sql, "SELECT ledger_submit($1::jsonb)::text AS r", [
-    JSON.stringify(batch),
-  ]);
-  const results = (JSON.parse(rows[0]!.r) as WireResult[]).map(toResult);
+  const { text, values } = ledgerSubmitCall(sent, specs);
+  const rows = await runLedgerStatement<{ r: string }>(sql, text, values);
+  const [statuses, ids, failures] = JSON.parse(rows[0]!.r) as [number[], (string | null)[], (string | null)[] | null];
+  const results = statuses.map((status, i) => toResult([status, ids[i] ?? null, failures?.[i] ?? null]));
   return slot.map((s, i) => {
     if (s >= 0) return results[s]!;
     const firstIndex = -1 - s;

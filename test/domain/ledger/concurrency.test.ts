@@ -5,7 +5,12 @@ import { postHold, voidHold } from "#domain/ledger/holds.ts";
 import { getBalance } from "#domain/ledger/read.ts";
 import { reconcileLedger } from "#domain/ledger/reconcile.ts";
 import { pgLedgerSql, type LedgerSql } from "#domain/ledger/sql.ts";
-import { submitTransactions, type TransactionInput } from "#domain/ledger/submit.ts";
+import {
+  ledgerSubmitCall,
+  prepareTransaction,
+  submitTransactions,
+  type TransactionInput,
+} from "#domain/ledger/submit.ts";
 import { createLedgerCoalescer } from "#domain/ledger/coalescer.ts";
 import { deposit } from "#domain/ledger/deposits.ts";
 
@@ -257,15 +262,13 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
     client.on("error", () => {});
     const [{ pid }] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
     await client.query("BEGIN");
-    await pgLedgerSql(client as unknown as pg.Pool).query("SELECT ledger_submit($1::jsonb)::text AS r", [
-      JSON.stringify({
-        accounts: [
-          { a: wallet(400), t: "liability", s: "credit", f: "debits_must_not_exceed_credits" },
-          { a: wallet(401), t: "liability", s: "credit", f: "debits_must_not_exceed_credits" },
-        ],
-        txs: [{ k: "killed-1", h: "x", c: "transfer", m: {}, pe: false, p: [[wallet(400), wallet(401), "700"]] }],
-      }),
-    ]);
+    const killed = prepareTransaction({
+      idempotencyKey: "killed-1",
+      code: "transfer",
+      postings: [{ debit: wallet(400), credit: wallet(401), amount: 700n }],
+    });
+    const call = ledgerSubmitCall([killed.wire], killed.specs);
+    await client.query(call.text, call.values);
     await pool.query("SELECT pg_terminate_backend($1)", [pid]);
     await client.end().catch(() => {});
     expect(await db.prisma.ledgerTransaction.count({ where: { idempotencyKey: "killed-1" } })).toBe(0);
