@@ -23,6 +23,7 @@ export const jobSchedules: JobSchedule[] = [
   { id: "outbox-prune-daily", job: "outbox.prune", pattern: "15 3 * * *" },
   { id: "challenge-close-due-every-minute", job: "challenge.closeDue", pattern: "* * * * *" },
   { id: "challenge-notices-end-every-minute", job: "challenge.noticesEnd", pattern: "* * * * *" },
+  { id: "match-digest-daily", job: "match.digest", pattern: "0 8 * * *" },
 ];
 
 export function assertSchedule(schedule: JobSchedule): void {
