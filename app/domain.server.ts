@@ -105,3 +105,11 @@ export {
   challengeCountsByOrganisation,
 } from "#domain/challenges/pages.ts";
 export { richTextToPlain } from "#domain/challenges/sanitize.ts";
+// matching (search and matching, issue 6)
+export {
+  brokerMatchBoard,
+  matchesForChallenge,
+  matchesForOffer,
+  matchesForResearcher,
+  openChallengesToMatch,
+} from "#domain/matching/matches.ts";

@@ -1,3 +1,4 @@
+import { zhCNSearch } from "./zh-CN.search.ts";
 /**
  * 简体中文 — the first language of jiebang. Every user-facing string lives here and in en.ts
  * (which must have exactly the same keys: the type below makes a missing one a compile error).
@@ -942,6 +943,7 @@ export const zhCN = {
   "zone.none": "暂无。",
   "zone.returnWithReasons": "退回修改…",
   "zone.updated": "更新于",
+  ...zhCNSearch,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -642,3 +642,18 @@ export async function brokerMatchBoard(options: {
   }
   return { organisations, offersAvailable };
 }
+
+/** The open challenges of the enterprises the actor belongs to (links to their matches). */
+export async function openChallengesToMatch(options: {
+  db: DbOrTx;
+  actor: Actor;
+}): Promise<{ id: string; title: string }[]> {
+  const ids = options.actor.memberships.filter((m) => m.orgType === "enterprise").map((m) => m.organisationId);
+  if (ids.length === 0) return [];
+  return options.db.challenge.findMany({
+    where: { organisationId: { in: ids }, status: "published" },
+    select: { id: true, title: true },
+    orderBy: { publishedAt: "desc" },
+    take: 50,
+  });
+}
