@@ -96,6 +96,8 @@ export function SearchBox({ defaultValue = "" }: { defaultValue?: string }) {
             setOpen(false);
             navigate(items[active]!.href);
           } else if (e.key === "Escape") {
+            // A search input clears itself on Escape; here Escape only closes the list.
+            e.preventDefault();
             setOpen(false);
           }
         }}

@@ -6,7 +6,6 @@ import { DateTime } from "../components/datetime.tsx";
 import { Money } from "../components/money.tsx";
 import { isMessageKey } from "../i18n/index.ts";
 import styles from "../styles/search.css";
-import { getOptionalUser } from "../utils/auth.server.ts";
 import { db } from "../utils/challenges.server.ts";
 import { safeHighlight } from "../utils/highlight.ts";
 import { useLocale, useT } from "../utils/i18n.tsx";
@@ -21,6 +20,14 @@ import {
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
+/** Field tags that contain a matched word (the engine marks them in the joined fieldTags text). */
+function markedTags(html: string | undefined): string[] {
+  if (!html) return [];
+  const terms = [...html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]!);
+  const text = html.replace(/<\/?mark>/g, "");
+  return text.split(" ").filter((tag) => terms.some((term) => term && tag.includes(term)));
+}
+
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 type KindView = Pick<SearchKind, "kind" | "labelKey" | "titleAttribute" | "snippetAttribute" | "amountAttribute"> & {
@@ -30,9 +37,8 @@ type KindView = Pick<SearchKind, "kind" | "labelKey" | "titleAttribute" | "snipp
 };
 
 // @public Search covers only what is public: the indexes hold published challenges and offers and
-// public profile fields (search/indexes/); the user is read only to show the header.
+// public profile fields (search/indexes/), the same for everyone who asks.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await getOptionalUser(request, context);
   const url = new URL(request.url);
   const kinds = availableKinds();
   const parsed = parseSearchParams(url.searchParams, kinds);
@@ -57,6 +63,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       })),
       counts: page.counts,
       hits: (page.result?.hits ?? []).map((h) => ({
+        markedTags: markedTags(h.highlight?.fieldTags),
         id: String(h.document.id),
         href: parsed.kind.href ? parsed.kind.href(String(h.document.id)) : null,
         document: h.document,
@@ -105,7 +112,14 @@ type Data = {
   };
   kinds: KindView[];
   counts: Record<string, number>;
-  hits: { id: string; href: string | null; document: Record<string, unknown>; title: string; snippet: string }[];
+  hits: {
+    markedTags: string[];
+    id: string;
+    href: string | null;
+    document: Record<string, unknown>;
+    title: string;
+    snippet: string;
+  }[];
   total: number;
   facets: Record<string, Record<string, number>>;
   buckets: { param: string; from: number; to: number | null; count: number }[];
@@ -201,7 +215,9 @@ export default function SearchPage() {
               const counts = data.facets[facet.attribute] ?? {};
               const selected = data.state.facets[facet.param] ?? [];
               const values = [...new Set([...selected, ...Object.keys(counts)])]
-                .sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0) || a.localeCompare(b))
+                // Code-point order, not localeCompare: the server's and the browser's collations differ,
+                // and the hydrated page must match the server's.
+                .sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0) || (a < b ? -1 : a > b ? 1 : 0))
                 .slice(0, 12);
               if (values.length === 0) return null;
               return (
@@ -297,6 +313,7 @@ export default function SearchPage() {
                     </h3>
                     {hit.snippet ? <p className="snippet" dangerouslySetInnerHTML={{ __html: hit.snippet }} /> : null}
                     <HitMeta
+                      marked={hit.markedTags}
                       kind={kind.kind}
                       document={hit.document}
                       zones={data.zones}
@@ -324,11 +341,13 @@ export default function SearchPage() {
 }
 
 function HitMeta({
+  marked,
   kind,
   document: d,
   facets,
   label,
 }: {
+  marked: string[];
   kind: string;
   document: Record<string, unknown>;
   zones: Data["zones"];
@@ -403,7 +422,7 @@ function HitMeta({
       {fields.length > 0 ? (
         <ul className="tags" aria-label={t("search.facet.field")}>
           {fields.map((f) => (
-            <li key={f}>{f}</li>
+            <li key={f}>{marked.includes(f) ? <mark>{f}</mark> : f}</li>
           ))}
         </ul>
       ) : null}

@@ -205,7 +205,11 @@ export async function runSearchPage(
       sort: parsed.sort,
       offset: (state.page - 1) * SEARCH_PAGE_SIZE,
       limit: SEARCH_PAGE_SIZE,
-      highlight: [kind.titleAttribute, ...(kind.snippetAttribute ? [kind.snippetAttribute] : [])],
+      highlight: [
+        kind.titleAttribute,
+        ...(kind.snippetAttribute ? [kind.snippetAttribute] : []),
+        ...(kind.facets.some((f) => f.attribute === "fieldTags") ? ["fieldTags"] : []),
+      ],
     });
   } catch (error) {
     const message = engineMessage(error);
