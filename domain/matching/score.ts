@@ -68,8 +68,8 @@ function shared(a: readonly string[], b: readonly string[]): string[] {
 }
 
 /**
- * text: half from the rank (the first hit scores 1, the last 1/n), half from how many of the
- * subject's words were marked (3 or more count fully). fields: shared tags over the smaller tag
+ * text: how many of the subject's words the engine marked in the candidate (3 or more count
+ * fully), scaled from half (last hit) to full (first hit) by the engine's rank. fields: shared tags over the smaller tag
  * list, so a specialist with two of the challenge's five tags is not drowned by a long list.
  * history: saturating, so a long record helps but cannot outweigh a poor fit; an award weighs 2,
  * a completed deal 1.5, an accepted milestone 0.5: 1 − e^(−(2a + 1.5d + 0.5m)/3).
@@ -81,7 +81,9 @@ export function scoreMatch(signals: MatchSignals): MatchScore {
       ? 0
       : 1 - Math.min(signals.textRank, signals.textHits - 1) / signals.textHits;
   const termPart = Math.min(terms.length, 3) / 3;
-  const text = signals.textRank === null && terms.length === 0 ? 0 : (rankPart + termPart) / 2;
+  // Shared words carry the text points; the rank only scales them (half to full), so a single
+  // hit on one incidental word (an organisation's name) cannot outweigh a record in the field.
+  const text = termPart * (0.5 + 0.5 * rankPart);
 
   const fields = shared(signals.subjectFields, signals.candidateFields);
   const smaller = Math.min(

@@ -11,6 +11,15 @@ import { availableKinds, parseSearchParams, runSearchPage, searchHref } from "..
 
 const params = (text: string) => new URLSearchParams(text);
 
+interface PageData {
+  total: number;
+  hits: { id: string; title: string; snippet: string; markedTags: string[] }[];
+  facets: Record<string, Record<string, number>>;
+  buckets: { param: string; count: number }[];
+  counts: Record<string, number>;
+  messages: { key: string }[];
+}
+
 describe("the search page's URL", () => {
   it("reads q, kind, repeated facets, amounts, sort and page into one filter", () => {
     const p = parseSearchParams(
@@ -128,32 +137,32 @@ describe("the loaders", () => {
       context,
       params: {},
     })) as Response;
-    return { status: response.status, data: (await response.json()) as Record<string, any> };
+    return { status: response.status, data: (await response.json()) as PageData };
   };
 
   it("searches, counts facets and amount ranges, and escapes everything but the marks", async () => {
     const { status, data } = await run("q=锂电池");
     expect(status).toBe(200);
     expect(data.total).toBe(1);
-    expect(data.hits[0].title).toBe("高镍<mark>锂电池</mark>正极材料");
-    expect(data.hits[0].snippet).toContain("&#60;script&#62;");
-    expect(data.hits[0].markedTags).toEqual(["锂电池"]);
+    expect(data.hits[0]!.title).toBe("高镍<mark>锂电池</mark>正极材料");
+    expect(data.hits[0]!.snippet).toContain("&#60;script&#62;");
+    expect(data.hits[0]!.markedTags).toEqual(["锂电池"]);
     expect(data.facets.industry).toEqual({ new_materials: 1 });
-    expect(data.buckets.find((b: { param: string }) => b.param === "500000-1000000").count).toBe(1);
+    expect(data.buckets.find((b) => b.param === "500000-1000000")?.count).toBe(1);
     expect(data.counts.challenges).toBe(1);
   });
 
   it("applies a facet and sorts", async () => {
     const { data } = await run("industry=food_consumer_goods");
-    expect(data.hits.map((h: { id: string }) => h.id)).toEqual(["c2"]);
+    expect(data.hits.map((h) => h.id)).toEqual(["c2"]);
     const sorted = await run("sort=amount");
-    expect(sorted.data.hits.map((h: { id: string }) => h.id)).toEqual(["c1", "c2"]);
+    expect(sorted.data.hits.map((h) => h.id)).toEqual(["c1", "c2"]);
   });
 
   it("answers a bad filter with a message, not a 500", async () => {
     const { status, data } = await run("min=lots&sort=nope");
     expect(status).toBe(200);
-    expect(data.messages.map((m: { key: string }) => m.key)).toEqual(["search.error.amount", "search.error.sort"]);
+    expect(data.messages.map((m) => m.key)).toEqual(["search.error.amount", "search.error.sort"]);
     // A filter the engine itself refuses (an attribute not filterable) is a message too.
     const refused = await runSearchPage(engine, { ...parseSearchParams(params("")), filter: "secret = 1" });
     expect(refused.result).toBeNull();
