@@ -51,9 +51,15 @@ export function MatchList({ matches, emptyKey }: { matches: MatchView[]; emptyKe
                         : r.kind === "zone"
                           ? t("matches.reason.zone")
                           : t("matches.reason.history", {
-                              awards: r.awards,
-                              milestones: r.acceptedMilestones,
-                              deals: r.completedDeals,
+                              record: [
+                                r.awards ? t("matches.reason.awards", { count: r.awards }) : "",
+                                r.acceptedMilestones
+                                  ? t("matches.reason.milestones", { count: r.acceptedMilestones })
+                                  : "",
+                                r.completedDeals ? t("matches.reason.deals", { count: r.completedDeals }) : "",
+                              ]
+                                .filter(Boolean)
+                                .join(t("matches.reason.separator")),
                             })}
                 </li>
               ))}

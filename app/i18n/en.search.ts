@@ -68,8 +68,11 @@ export const enSearch: Record<keyof typeof zhCNSearch, string> = {
   "matches.reason.fields": "Same fields: {fields}",
   "matches.reason.industry": "Same industry: {industry}",
   "matches.reason.zone": "Same high-tech zone",
-  "matches.reason.history":
-    "Track record: {awards} challenges won, {milestones} milestones accepted, {deals} transfer deals completed",
+  "matches.reason.history": "Track record: {record}",
+  "matches.reason.awards": "{count} challenges won",
+  "matches.reason.milestones": "{count} milestones accepted",
+  "matches.reason.deals": "{count} transfer deals completed",
+  "matches.reason.separator": ", ",
   "matches.challengeTitle": "Who could solve this challenge",
   "matches.challengeLead":
     "Ranked by text relevance, shared fields and industry, zone and track record; each match says why.",
