@@ -14,7 +14,7 @@ export interface MatchView {
     | { kind: "fields"; fields: string[] }
     | { kind: "industry"; industry: string }
     | { kind: "zone"; zone: string }
-    | { kind: "history"; awards: number; acceptedMilestones: number; completedDeals: number }
+    | { kind: "history"; awards: number; acceptedMilestones: number; completedDeals: number; seeker?: boolean }
   )[];
 }
 
@@ -39,9 +39,9 @@ export function MatchList({ matches, emptyKey }: { matches: MatchView[]; emptyKe
               {m.reasons.map((r) => (
                 <li key={r.kind}>
                   {r.kind === "terms"
-                    ? t("matches.reason.terms", { terms: r.terms.join("、") })
+                    ? t("matches.reason.terms", { terms: r.terms.join(t("matches.listSeparator")) })
                     : r.kind === "fields"
-                      ? t("matches.reason.fields", { fields: r.fields.join("、") })
+                      ? t("matches.reason.fields", { fields: r.fields.join(t("matches.listSeparator")) })
                       : r.kind === "industry"
                         ? t("matches.reason.industry", {
                             industry: isMessageKey(`challenge.industry.${r.industry}`)
@@ -50,9 +50,13 @@ export function MatchList({ matches, emptyKey }: { matches: MatchView[]; emptyKe
                           })
                         : r.kind === "zone"
                           ? t("matches.reason.zone")
-                          : t("matches.reason.history", {
+                          : t(r.seeker ? "matches.reason.seekerHistory" : "matches.reason.history", {
                               record: [
-                                r.awards ? t("matches.reason.awards", { count: r.awards }) : "",
+                                r.awards
+                                  ? t(r.seeker ? "matches.reason.awarded" : "matches.reason.awards", {
+                                      count: r.awards,
+                                    })
+                                  : "",
                                 r.acceptedMilestones
                                   ? t("matches.reason.milestones", { count: r.acceptedMilestones })
                                   : "",

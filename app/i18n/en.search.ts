@@ -72,6 +72,9 @@ export const enSearch: Record<keyof typeof zhCNSearch, string> = {
   "matches.reason.awards": "{count} challenges won",
   "matches.reason.milestones": "{count} milestones accepted",
   "matches.reason.deals": "{count} transfer deals completed",
+  "matches.reason.seekerHistory": "The seeker's record: {record}",
+  "matches.reason.awarded": "{count} challenges awarded",
+  "matches.listSeparator": ", ",
   "matches.reason.separator": ", ",
   "matches.challengeTitle": "Who could solve this challenge",
   "matches.challengeLead":

@@ -55,7 +55,7 @@ export default function MyMatches() {
           <h2 id="m-bid">{t("matches.worthBidding")}</h2>
           <p className="muted">
             {data.fields.length > 0
-              ? t("matches.researcherLead", { fields: data.fields.join("、") })
+              ? t("matches.researcherLead", { fields: data.fields.join(t("matches.listSeparator")) })
               : t("matches.researcherLeadNoHistory")}
           </p>
           <MatchList matches={data.challenges} emptyKey="matches.emptyChallenges" />

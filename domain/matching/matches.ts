@@ -192,6 +192,7 @@ async function seekerRecords(db: DbOrTx, organisationIds: string[]): Promise<Map
     if (!record) map.set(row.organisationId, (record = emptyRecord()));
     for (const tag of row.fieldTags) record.fields.add(tag);
     record.industries.add(row.industry);
+    record.history.seeker = true;
     if (row.winnerBidId) record.history.awards++;
     record.history.acceptedMilestones += row.milestones.length;
   }

@@ -26,6 +26,8 @@ export interface MatchHistory {
   acceptedMilestones: number;
   /** Completed technology-transfer deals (issue 5; 0 until deals exist). */
   completedDeals: number;
+  /** The record is a seeker's (challenges awarded, milestones it accepted), not a solver's. */
+  seeker?: boolean;
 }
 
 export type MatchReason =
@@ -33,7 +35,7 @@ export type MatchReason =
   | { kind: "fields"; fields: string[] }
   | { kind: "industry"; industry: string }
   | { kind: "zone"; zone: string }
-  | { kind: "history"; awards: number; acceptedMilestones: number; completedDeals: number };
+  | { kind: "history"; awards: number; acceptedMilestones: number; completedDeals: number; seeker?: boolean };
 
 export interface MatchScore {
   /** 0–100. */
@@ -119,7 +121,14 @@ export function scoreMatch(signals: MatchSignals): MatchScore {
   if (fields.length > 0) reasons.push({ kind: "fields", fields });
   if (industry) reasons.push({ kind: "industry", industry });
   if (zone) reasons.push({ kind: "zone", zone });
-  if (record > 0) reasons.push({ kind: "history", awards, acceptedMilestones, completedDeals });
+  if (record > 0)
+    reasons.push({
+      kind: "history",
+      awards,
+      acceptedMilestones,
+      completedDeals,
+      ...(signals.history.seeker ? { seeker: true } : {}),
+    });
   return { score, parts, reasons };
 }
 
