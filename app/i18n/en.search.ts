@@ -29,6 +29,7 @@ export const enSearch: Record<keyof typeof zhCNSearch, string> = {
   "search.facet.price": "Price",
   "search.amount.any": "Any",
   "search.amount.range": "{from}–{to}",
+  "search.amount.below": "Below {to}",
   "search.amount.above": "{from} and above",
   "search.amount.min": "Min (yuan)",
   "search.amount.max": "Max (yuan)",

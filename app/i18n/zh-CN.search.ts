@@ -28,6 +28,7 @@ export const zhCNSearch = {
   "search.facet.price": "价格",
   "search.amount.any": "不限",
   "search.amount.range": "{from}–{to}",
+  "search.amount.below": "{to}以下",
   "search.amount.above": "{from}以上",
   "search.amount.min": "最低（元）",
   "search.amount.max": "最高（元）",

@@ -151,7 +151,9 @@ export default function SearchPage() {
   const bucketLabel = (from: number, to: number | null) =>
     to === null
       ? t("search.amount.above", { from: wan(from, locale) })
-      : t("search.amount.range", { from: wan(from, locale), to: wan(to, locale) });
+      : from === 0
+        ? t("search.amount.below", { to: wan(to, locale) })
+        : t("search.amount.range", { from: wan(from, locale), to: wan(to, locale) });
   return (
     <>
       <h1>{data.state.q ? t("search.titleFor", { q: data.state.q }) : t("search.title")}</h1>
