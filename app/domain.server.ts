@@ -135,3 +135,11 @@ export {
 } from "#domain/transfer/read.ts";
 export { dealMoney } from "#domain/transfer/money.ts";
 export * as transferConstants from "#domain/transfer/constants.ts";
+// matching (search and matching, issue 6)
+export {
+  brokerMatchBoard,
+  matchesForChallenge,
+  matchesForOffer,
+  matchesForResearcher,
+  openChallengesToMatch,
+} from "#domain/matching/matches.ts";

@@ -13,8 +13,10 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { CsrfInput } from "./components/csrf-input.tsx";
+import { SearchBox } from "./components/search-box.tsx";
 import { translator, type Locale } from "./i18n/index.ts";
 import stylesheet from "./styles/app.css";
+import searchBoxStyles from "./styles/search-box.css";
 import { getOptionalUser } from "./utils/auth.server.ts";
 import { getCsrfToken } from "./utils/csrf.server.ts";
 import { getLocale } from "./utils/locale.server.ts";
@@ -23,6 +25,7 @@ import { useT } from "./utils/i18n.tsx";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
+  { rel: "stylesheet", href: searchBoxStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
@@ -110,6 +113,7 @@ function Header({ data }: { data: RootData }) {
         <nav aria-label={t("nav.home")} className="main-nav">
           <Link to="/">{t("nav.home")}</Link>
           <Link to="/challenges">{t("nav.challenges")}</Link>
+          <Link to="/search">{t("nav.search")}</Link>
           {data.user ? <Link to="/dashboard">{t("nav.dashboard")}</Link> : null}
           {data.nav.map((item) => (
             <Link key={item.to} to={item.to}>
@@ -118,6 +122,10 @@ function Header({ data }: { data: RootData }) {
           ))}
           {data.devMailbox ? <Link to="/dev/mailbox">{t("nav.mailbox")}</Link> : null}
         </nav>
+        <SearchBox
+          key={location.pathname === "/search" ? location.search : "box"}
+          defaultValue={location.pathname === "/search" ? (new URLSearchParams(location.search).get("q") ?? "") : ""}
+        />
         <div className="header-actions">
           <Form method="post" action="/lang" className="inline-form">
             <CsrfInput />

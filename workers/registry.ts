@@ -1,6 +1,7 @@
 import { challengeCloseDue, challengeNoticesEnd, challengeNotify } from "./definitions/challenges.ts";
 import { holdsExpire, ledgerReconcile, outboxPrune } from "./definitions/ledger.ts";
 import { mailSend } from "./definitions/mail-send.ts";
+import { matchDigest } from "./definitions/match-digest.ts";
 import { searchSync } from "./definitions/search-sync.ts";
 import { transferDealCompleted, transferOffersExpire } from "./definitions/transfer.ts";
 import { createJobRegistry, type JobDefinition } from "./jobs.ts";
@@ -17,6 +18,7 @@ export const jobDefinitions: JobDefinition[] = [
   challengeNoticesEnd,
   transferDealCompleted,
   transferOffersExpire,
+  matchDigest,
 ].map((d) => d as unknown as JobDefinition);
 
 export const defaultJobRegistry = createJobRegistry(jobDefinitions);

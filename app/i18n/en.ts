@@ -1,4 +1,5 @@
 import { enTransfer } from "./en.transfer.ts";
+import { enSearch } from "./en.search.ts";
 import type { MessageKey } from "./zh-CN.ts";
 
 /** English, the second language. Must have every key of zh-CN.ts (checked by the type). */
@@ -972,4 +973,5 @@ export const en: Record<MessageKey, string> = {
   "zone.returnWithReasons": "Return with reasons…",
   "zone.updated": "Updated",
   ...enTransfer,
+  ...enSearch,
 };

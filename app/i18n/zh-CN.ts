@@ -1,5 +1,6 @@
 import { zhCNTransfer } from "./zh-CN.transfer.ts";
 
+import { zhCNSearch } from "./zh-CN.search.ts";
 /**
  * 简体中文 — the first language of jiebang. Every user-facing string lives here and in en.ts
  * (which must have exactly the same keys: the type below makes a missing one a compile error).
@@ -945,6 +946,7 @@ export const zhCN = {
   "zone.returnWithReasons": "退回修改…",
   "zone.updated": "更新于",
   ...zhCNTransfer,
+  ...zhCNSearch,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -22,6 +22,11 @@ export const mailMessages: Record<MailLocale, Record<string, string>> = {
       "{inviterName} 邀请您以成员身份加入揭榜平台上的「{organisationName}」。请在 {expiresInDays} 天内打开下面的链接接受邀请：",
     "mail.invitation.action": "接受邀请",
     "mail.invitation.ignore": "如果您不认识邀请人，请忽略此邮件。",
+    "mail.matchDigest.subject": "揭榜平台为您找到 {count} 个新的匹配",
+    "mail.matchDigest.body":
+      "根据研究领域、行业、所在高新区和过往揭榜记录，平台今天为您找到 {count} 个新的匹配，最匹配的是「{top}」。打开下面的链接查看匹配理由：",
+    "mail.matchDigest.action": "查看匹配",
+    "mail.matchDigest.ignore": "每个匹配只提醒一次；每天最多一封。",
   },
   en: {
     "mail.signature": "Jiebang · the high-tech zones' technology market",
@@ -38,5 +43,10 @@ export const mailMessages: Record<MailLocale, Record<string, string>> = {
       "{inviterName} invited you to join “{organisationName}” on Jiebang as a member. Open the link below within {expiresInDays} days to accept:",
     "mail.invitation.action": "Accept the invitation",
     "mail.invitation.ignore": "If you do not know who invited you, ignore this message.",
+    "mail.matchDigest.subject": "Jiebang found {count} new matches for you",
+    "mail.matchDigest.body":
+      "From research fields, industry, zone and past results, Jiebang found {count} new matches for you today; the best is “{top}”. Open the link below to see why they match:",
+    "mail.matchDigest.action": "See the matches",
+    "mail.matchDigest.ignore": "Each match is announced once, in at most one message a day.",
   },
 };

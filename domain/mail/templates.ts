@@ -19,6 +19,13 @@ const templateParams = {
     organisationName: z.string().min(1).max(200),
     expiresInDays: positiveInteger.default("7"),
   }),
+  "match-digest": z.object({
+    matchesPath: appPath,
+    name: z.string().max(200).optional(),
+    count: positiveInteger,
+    /** The best match's title, quoted in the body. */
+    top: z.string().min(1).max(300),
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof templateParams;
@@ -91,6 +98,20 @@ function renderParts({ template, params, appUrl }: RenderMailOptions): RenderedP
         ignoreKey: "mail.invitation.ignore",
         link: `${origin}${p.invitePath}`,
         params: { inviterName: p.inviterName, organisationName: p.organisationName, expiresInDays: p.expiresInDays },
+      };
+    }
+    case "match-digest": {
+      const p = parseParams(template, params);
+      return {
+        subjectKey: "mail.matchDigest.subject",
+        greeting: p.name
+          ? { key: "mail.greetingNamed", params: { name: p.name } }
+          : { key: "mail.greeting", params: {} },
+        bodyKey: "mail.matchDigest.body",
+        actionKey: "mail.matchDigest.action",
+        ignoreKey: "mail.matchDigest.ignore",
+        link: `${origin}${p.matchesPath}`,
+        params: { count: p.count, top: p.top },
       };
     }
   }
