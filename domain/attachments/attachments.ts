@@ -133,7 +133,10 @@ export async function addAttachments(options: {
     }
     return await options.db.$transaction(async (tx) => {
       // Serialise with other changes to the same record, then check again under the lock.
-      await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, `attachments:${options.ownerId}`);
+      await tx.$queryRawUnsafe(
+        `SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`,
+        `attachments:${options.ownerId}`,
+      );
       const fresh = await policy.find(tx, options.ownerId);
       if (!fresh || !(await policy.canChange(tx, options.actor, fresh, now)))
         throw new AppError("conflict", ATTACHMENT_ERRORS.notEditable);
@@ -195,7 +198,10 @@ export async function removeAttachment(options: {
   if (!row) throw new AppError("not_found", ATTACHMENT_ERRORS.notFound);
   const { policy } = await ownerOrThrow(options.db, row.ownerType, row.ownerId);
   await options.db.$transaction(async (tx) => {
-    await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, `attachments:${row.ownerId}`);
+    await tx.$queryRawUnsafe(
+      `SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`,
+      `attachments:${row.ownerId}`,
+    );
     const owner = await policy.find(tx, row.ownerId);
     if (!owner || !(await policy.canRead(tx, options.actor, owner, now)))
       throw new AppError("not_found", ATTACHMENT_ERRORS.notFound);
