@@ -105,3 +105,18 @@ export {
   challengeCountsByOrganisation,
 } from "#domain/challenges/pages.ts";
 export { richTextToPlain } from "#domain/challenges/sanitize.ts";
+export {
+  addAttachments,
+  inspectUpload,
+  listAttachments,
+  MAX_ATTACHMENTS_PER_RECORD,
+  openAttachment,
+  removeAttachment,
+} from "#domain/attachments/attachments.ts";
+export { ATTACHMENT_TYPES } from "#domain/attachments/detect.ts";
+export {
+  countUnreadNotifications,
+  listNotifications,
+  markNotificationRead,
+  markNotificationsRead,
+} from "#domain/notifications/notifications.ts";

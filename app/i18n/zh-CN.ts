@@ -1,3 +1,5 @@
+import { zhCNAttachments } from "./zh-CN.attachments.ts";
+
 /**
  * 简体中文 — the first language of jiebang. Every user-facing string lives here and in en.ts
  * (which must have exactly the same keys: the type below makes a missing one a compile error).
@@ -942,6 +944,7 @@ export const zhCN = {
   "zone.none": "暂无。",
   "zone.returnWithReasons": "退回修改…",
   "zone.updated": "更新于",
+  ...zhCNAttachments,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

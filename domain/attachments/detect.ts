@@ -56,7 +56,6 @@ function isPlainText(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
-  // eslint-disable-next-line no-control-regex
   return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
 }
 
@@ -91,7 +90,6 @@ export function extensionOf(fileName: string): string {
  */
 export function sanitizeFileName(fileName: string): string {
   const base = fileName.split(/[/\\]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
   let clean = base.normalize("NFC").replace(/[\u0000-\u001f\u007f<>:"|?*\u202a-\u202e\u2066-\u2069]/g, "_");
   clean = clean.replace(/\s+/g, " ").trim().replace(/^\.+/, "");
   if (clean.length > 120) {

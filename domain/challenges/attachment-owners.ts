@@ -1,5 +1,5 @@
 import type { Actor } from "../access/permissions.ts";
-import type { DbOrTx } from "../db/client.ts";
+import type { Bid, Challenge } from "#db/generated/client/client.ts";
 import type { AttachmentOwnerPolicy } from "../attachments/owners.ts";
 import { canSeeChallenge, isBidSide, isReviewer, isSeeker, isZoneOfficer } from "./access.ts";
 import { recusals } from "./review.ts";
@@ -34,8 +34,7 @@ export const bidAttachments: AttachmentOwnerPolicy = {
     return bid ? { zoneId: bid.challenge.zoneId, record: bid } : null;
   },
   async canRead(tx, actor, { record }, now) {
-    const bid = record as Awaited<ReturnType<typeof findBid>>;
-    if (!bid) return false;
+    const bid = record as BidWithChallenge;
     if (isBidSide(actor, bid)) return true;
     if (!actor) return false;
     const c = bid.challenge;
@@ -47,7 +46,7 @@ export const bidAttachments: AttachmentOwnerPolicy = {
     return !(await recusals(tx, c)).has(actor.userId);
   },
   async canChange(_tx, actor: Actor | null, { record }, now) {
-    const bid = record as NonNullable<Awaited<ReturnType<typeof findBid>>>;
+    const bid = record as BidWithChallenge;
     const c = bid.challenge;
     return (
       !!actor &&
@@ -60,6 +59,4 @@ export const bidAttachments: AttachmentOwnerPolicy = {
   },
 };
 
-function findBid(tx: DbOrTx, id: string) {
-  return tx.bid.findUnique({ where: { id }, include: { challenge: true } });
-}
+type BidWithChallenge = Bid & { challenge: Challenge };

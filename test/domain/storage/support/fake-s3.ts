@@ -70,7 +70,7 @@ export async function startFakeS3(options: { accessKeyId: string; secretAccessKe
         auth,
       );
     if (!match) return false;
-    const [, keyId, day, region, signed, signature] = match;
+    const [, keyId, day, region, signed] = match;
     if (keyId !== options.accessKeyId || region !== options.region) return false;
     const date = String(headers["x-amz-date"] ?? "");
     if (!/^\d{8}T\d{6}Z$/.test(date) || date.slice(0, 8) !== day) return false;
