@@ -9,6 +9,8 @@ import { domainCall } from "../utils/domain.server.ts";
 /**
  * Downloads one attachment. The domain decides who may read it (a public challenge's files are
  * public; a bid's are sealed like the bid); anyone else gets 404, as if it did not exist.
+ * `X-Content-Type-Options: nosniff` comes from helmet (server/app.ts) on every response; setting
+ * it here as well would send it twice.
  */
 // @public a published public challenge's files are readable without an account; openAttachment checks access
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -27,7 +29,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       "Content-Type": file.contentType,
       "Content-Length": String(file.attachment.size),
       "Content-Disposition": contentDisposition(file.attachment.name),
-      "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, no-store",
       "Content-Security-Policy": "default-src 'none'; sandbox",
     },

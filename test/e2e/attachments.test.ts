@@ -64,6 +64,9 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
         await page.getByLabel("榜单标题").fill(TITLE);
         await page.getByLabel("问题描述").fill("现有晶界扩散工艺重稀土用量高，希望将镝用量降低 30% 以上。");
         await page.getByLabel("所属产业").selectOption("new_materials");
+        await page.locator("#c-ind-0-name").fill("镝用量降低");
+        await page.locator("#c-ind-0-target").fill("≥ 30");
+        await page.locator("#c-ind-0-unit").fill("%");
         await page.locator("#c-ms-0-name").fill("小试");
         await page.locator("#c-ms-0-deliverable").fill("小试样品与检测报告");
         await page.locator("#c-ms-0-criteria").fill("矫顽力达到指标");
@@ -99,7 +102,6 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
         // A draft's files are private.
         const anonymous = await fetch(`${app.baseUrl}${href}`);
         expect(anonymous.status).toBe(404);
-        await page.getByRole("button", { name: "提交审核" }).count(); // (the edit page has no submit; manage does)
         await page.goto(`${challengeUrl}/manage`);
         await page.getByRole("button", { name: "提交审核" }).click();
         await expect(visibleText(page.locator(".badge.status-submitted"))).resolves.toContain("待审核");
@@ -153,6 +155,31 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
     await demo(EXPERT, async (page) => {
       await page.goto(challengeUrl);
       await expect(page.locator("main").innerText()).resolves.toContain(TITLE);
+    });
+  });
+
+  it("shows the enterprise's notifications in the inbox, newest first, and marks them read", async () => {
+    await demo(ENTERPRISE, async (page) => {
+      await step(page, "inbox", async () => {
+        await page.goto(`${app.baseUrl}/`);
+        await visible(page.locator(".unread-badge"));
+        await page.getByRole("link", { name: /^消息/ }).click();
+        await page.waitForURL(`${app.baseUrl}/inbox`);
+        const item = page.locator(".inbox-item.unread", { hasText: "您的榜单已通过审核" });
+        await visible(item);
+        await expect(item.innerText()).resolves.toContain(TITLE);
+        await screenshot(page, "inbox-unread");
+        await Promise.all([
+          page.waitForURL(`${app.baseUrl}/inbox`),
+          item.getByRole("button", { name: "标为已读" }).click(),
+        ]);
+        await visible(page.locator(".inbox-item:not(.unread)", { hasText: "您的榜单已通过审核" }));
+        if ((await page.getByRole("button", { name: "全部标为已读" }).count()) > 0)
+          await page.getByRole("button", { name: "全部标为已读" }).click();
+        await expect(page.locator(".inbox-item.unread").count()).resolves.toBe(0);
+        await expect(page.locator(".unread-badge").count()).resolves.toBe(0);
+        await screenshot(page, "inbox-read");
+      });
     });
   });
 });
