@@ -143,3 +143,18 @@ export {
   matchesForResearcher,
   openChallengesToMatch,
 } from "#domain/matching/matches.ts";
+export {
+  addAttachments,
+  inspectUpload,
+  listAttachments,
+  MAX_ATTACHMENTS_PER_RECORD,
+  openAttachment,
+  removeAttachment,
+} from "#domain/attachments/attachments.ts";
+export { ATTACHMENT_TYPES } from "#domain/attachments/detect.ts";
+export {
+  countUnreadNotifications,
+  listNotifications,
+  markNotificationRead,
+  markNotificationsRead,
+} from "#domain/notifications/notifications.ts";

@@ -14,6 +14,7 @@ import {
 } from "@remix-run/react";
 import { CsrfInput } from "./components/csrf-input.tsx";
 import { SearchBox } from "./components/search-box.tsx";
+import { countUnreadNotifications } from "./domain.server.ts";
 import { translator, type Locale } from "./i18n/index.ts";
 import stylesheet from "./styles/app.css";
 import searchBoxStyles from "./styles/search-box.css";
@@ -33,6 +34,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = getLocale(request);
   const csrf = getCsrfToken(request, context);
   const current = await getOptionalUser(request, context);
+  // One indexed count per page view, for the unread badge in the header.
+  const unread = current
+    ? await countUnreadNotifications({ db: context.services.database.prisma, userId: current.user.id })
+    : 0;
   const headers = new Headers();
   if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
   return Response.json(
@@ -41,6 +46,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       csrf: csrf.token,
       user: current ? { id: current.user.id, name: current.user.name } : null,
       nav: current?.nav ?? [],
+      unread,
       devMailbox: context.services.env.NODE_ENV !== "production",
     },
     { headers },
@@ -52,6 +58,7 @@ export type RootData = {
   csrf: string;
   user: { id: string; name: string } | null;
   nav: { to: string; labelKey: string }[];
+  unread: number;
   devMailbox: boolean;
 };
 
@@ -137,6 +144,14 @@ function Header({ data }: { data: RootData }) {
           </Form>
           {data.user ? (
             <>
+              <Link to="/inbox" className="inbox-link">
+                {t("inbox.nav")}
+                {data.unread > 0 ? (
+                  <span className="unread-badge" aria-label={t("inbox.unreadCount", { count: data.unread })}>
+                    {data.unread > 99 ? "99+" : data.unread}
+                  </span>
+                ) : null}
+              </Link>
               <span className="muted">{t("nav.signedInAs", { name: data.user.name })}</span>
               <Form method="post" action="/logout" className="inline-form">
                 <CsrfInput />

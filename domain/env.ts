@@ -35,7 +35,36 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Seed demo data when the database is empty (npm start does; production does not). */
   SEED_DEMO: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).optional()),
+  /** Where uploaded attachments are kept when no S3 bucket is configured (ADR 0015). */
+  UPLOAD_DIR: z.string().min(1).default(".data/uploads"),
+  /** The largest attachment accepted, in bytes (default 10 MiB, at most 100 MiB). */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /** An S3-compatible bucket for attachments: all five set, or none (then UPLOAD_DIR is used). */
+  S3_ENDPOINT: z.preprocess(emptyAsUndefined, url(["http", "https"]).optional()),
+  S3_BUCKET: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be a bucket name (3–63 of a–z, 0–9, . and -)" })
+      .optional(),
+  ),
+  S3_REGION: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .optional(),
+  ),
+  S3_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  S3_SECRET_ACCESS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
 });
+
+const S3_VARIABLES = ["S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -52,6 +81,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const env = result.data;
   if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
     throw new EnvError("Invalid environment variable SESSION_SECRET: required in production (32+ characters)");
+  }
+  const s3Set = S3_VARIABLES.filter((name) => env[name] !== undefined);
+  if (s3Set.length > 0 && s3Set.length < S3_VARIABLES.length) {
+    const missing = S3_VARIABLES.find((name) => env[name] === undefined);
+    throw new EnvError(`Invalid environment variable ${missing}: required when ${s3Set[0]} is set (S3 needs all five)`);
   }
   return env;
 }

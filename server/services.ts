@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
 import { openDatabase, type Database } from "#domain/db/client.ts";
 import type { Env } from "#domain/env.ts";
+import { createStorage, type ObjectStorage } from "#domain/storage/index.ts";
 import { createMailTransport, type MailTransport } from "#domain/mail/transport.ts";
 import { followSearchChanges } from "#search/follow.ts";
 import { createSearchEngine, type SearchEngine } from "#search/index.ts";
@@ -20,6 +21,8 @@ export interface Services {
   databaseLabel: string;
   mail: MailTransport;
   search: SearchEngine;
+  /** Attachment bytes: UPLOAD_DIR on the local disk, or the S3 bucket (ADR 0015). */
+  storage: ObjectStorage;
   startedAt: Date;
   /** Signs CSRF tokens; SESSION_SECRET, or a random one per process outside production. */
   csrfSecret: string;
@@ -71,6 +74,7 @@ export async function createServices(env: Env, options: { csrfSecret: string; lo
     databaseLabel: databaseLabel(env),
     mail,
     search,
+    storage: createStorage(env),
     startedAt: new Date(),
     csrfSecret: options.csrfSecret,
     probes,

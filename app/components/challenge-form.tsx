@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { INDUSTRIES, IP_TERMS } from "#domain/challenges/constants.ts";
+import { AttachmentInput, AttachmentList, type AttachmentItem } from "./attachments.tsx";
 import { Control } from "./challenge.tsx";
 import { CsrfInput } from "./csrf-input.tsx";
 import { FormAlert, type FailureLike } from "./form.tsx";
@@ -35,11 +36,14 @@ export function ChallengeForm({
   failure,
   submitLabel,
   organisations,
+  attachments,
 }: {
   defaults: ChallengeFormDefaults;
   failure: FailureLike | undefined;
   submitLabel: string;
   organisations?: { id: string; name: string }[];
+  /** The draft's files (removable here) and the upload limits. */
+  attachments: { items: AttachmentItem[]; maxMegabytes: number; maxFiles: number };
 }) {
   const t = useT();
   const checked = (name: string, fallback: boolean) => (failure?.values ? failure.values[name] === "on" : fallback);
@@ -50,7 +54,7 @@ export function ChallengeForm({
   return (
     <>
       <FormAlert failure={failure} />
-      <Form method="post" className="stack" noValidate>
+      <Form method="post" encType="multipart/form-data" className="stack" noValidate>
         <CsrfInput />
         {organisations && organisations.length > 1 ? (
           <Control
@@ -252,6 +256,11 @@ export function ChallengeForm({
           />{" "}
           {t("challengeForm.seekerAnonymous")}
         </label>
+        <fieldset className="stack">
+          <legend>{t("attachments.title")}</legend>
+          {attachments.items.length > 0 ? <AttachmentList items={attachments.items} removable /> : null}
+          <AttachmentInput failure={failure} maxMegabytes={attachments.maxMegabytes} maxFiles={attachments.maxFiles} />
+        </fieldset>
         <div>
           <button type="submit" className="button">
             {submitLabel}

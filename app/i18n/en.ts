@@ -1,5 +1,6 @@
 import { enTransfer } from "./en.transfer.ts";
 import { enSearch } from "./en.search.ts";
+import { enAttachments } from "./en.attachments.ts";
 import type { MessageKey } from "./zh-CN.ts";
 
 /** English, the second language. Must have every key of zh-CN.ts (checked by the type). */
@@ -974,4 +975,5 @@ export const en: Record<MessageKey, string> = {
   "zone.updated": "Updated",
   ...enTransfer,
   ...enSearch,
+  ...enAttachments,
 };

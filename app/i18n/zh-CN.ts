@@ -1,6 +1,8 @@
 import { zhCNTransfer } from "./zh-CN.transfer.ts";
 
 import { zhCNSearch } from "./zh-CN.search.ts";
+import { zhCNAttachments } from "./zh-CN.attachments.ts";
+
 /**
  * 简体中文 — the first language of jiebang. Every user-facing string lives here and in en.ts
  * (which must have exactly the same keys: the type below makes a missing one a compile error).
@@ -947,6 +949,7 @@ export const zhCN = {
   "zone.updated": "更新于",
   ...zhCNTransfer,
   ...zhCNSearch,
+  ...zhCNAttachments,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

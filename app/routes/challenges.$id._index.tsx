@@ -7,15 +7,19 @@ import {
   askQuestion,
   fileObjection,
   getChallengeDetail,
+  listAttachments,
   listQuestions,
   recordChallengeView,
 } from "../domain.server.ts";
+import { AttachmentList } from "../components/attachments.tsx";
 import { Control, StatusBadge, failureOf } from "../components/challenge.tsx";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { DateTime } from "../components/datetime.tsx";
 import { FormAlert, type FailureLike } from "../components/form.tsx";
 import { Money } from "../components/money.tsx";
+import attachmentStyles from "../styles/attachments.css";
 import styles from "../styles/challenges.css";
+import { attachmentItems } from "../utils/attachments.server.ts";
 import { getOptionalUser, requireUser } from "../utils/auth.server.ts";
 import { db, plain } from "../utils/challenges.server.ts";
 import { now } from "../utils/clock.server.ts";
@@ -23,7 +27,10 @@ import { domainCall } from "../utils/domain.server.ts";
 import { appErrorResponse, parseForm } from "../utils/forms.server.ts";
 import { useLocale, useT } from "../utils/i18n.tsx";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "stylesheet", href: attachmentStyles },
+];
 
 // @public A published public challenge is readable by anyone; getChallengeDetail answers 404 for
 // drafts, the zone's review and invited-only challenges unless the viewer may see them.
@@ -36,7 +43,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!detail.viewer.isSeeker && !detail.viewer.isZoneOfficer)
     await recordChallengeView({ db: db(context), challengeId });
   const t = now();
+  const files = await listAttachments({ db: db(context), actor, ownerType: "challenge", ownerId: challengeId, now: t });
   return {
+    attachments: attachmentItems(files.items),
     challenge: plain(detail),
     questions: plain(questions),
     signedIn: !!current,
@@ -160,6 +169,12 @@ export default function ChallengeDetail() {
               </table>
             </div>
           </section>
+          {data.attachments.length > 0 ? (
+            <section className="panel" aria-labelledby="attachments-heading" data-testid="attachments">
+              <h2 id="attachments-heading">{t("attachments.title")}</h2>
+              <AttachmentList items={data.attachments} />
+            </section>
+          ) : null}
           <section className="panel" aria-labelledby="milestones-heading" data-testid="milestones">
             <h2 id="milestones-heading">{t("challenges.milestones")}</h2>
             {money ? (

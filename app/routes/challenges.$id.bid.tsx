@@ -4,14 +4,35 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "#domain/access/permissions.ts";
 import { AppError, isAppError } from "#domain/errors.ts";
 import type { BidInput } from "#domain/challenges/validation.ts";
-import { editBid, getChallengeDetail, myBidInChallenge, parseMoney, submitBid, withdrawBid } from "../domain.server.ts";
+import {
+  addAttachments,
+  editBid,
+  getChallengeDetail,
+  listAttachments,
+  myBidInChallenge,
+  parseMoney,
+  removeAttachment,
+  submitBid,
+  withdrawBid,
+} from "../domain.server.ts";
+import { AttachmentInput, AttachmentList } from "../components/attachments.tsx";
 import { Control } from "../components/challenge.tsx";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { DateTime } from "../components/datetime.tsx";
 import { FormAlert, type FailureLike } from "../components/form.tsx";
 import { Money } from "../components/money.tsx";
+import attachmentStyles from "../styles/attachments.css";
 import styles from "../styles/challenges.css";
 import { requirePermission, type CurrentUser } from "../utils/auth.server.ts";
+import {
+  attachmentItems,
+  attachmentLimits,
+  checkUploads,
+  removedAttachmentIds,
+  storage,
+  uploadedFiles,
+  uploadLimits,
+} from "../utils/attachments.server.ts";
 import { db, plain } from "../utils/challenges.server.ts";
 import { now } from "../utils/clock.server.ts";
 import { readForm } from "../utils/csrf.server.ts";
@@ -19,7 +40,10 @@ import { domainCall } from "../utils/domain.server.ts";
 import { appErrorResponse } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "stylesheet", href: attachmentStyles },
+];
 
 const MEMBER_ROWS = 3;
 
@@ -43,7 +67,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
   const mine = await myBidInChallenge({ db: db(context), actor: current.actor, challengeId });
   const url = new URL(request.url);
+  const files =
+    mine && mine.status === "submitted"
+      ? await listAttachments({ db: db(context), actor: current.actor, ownerType: "bid", ownerId: mine.id, now: now() })
+      : { items: [], canChange: false };
   return {
+    attachments: { items: attachmentItems(files.items), canChange: files.canChange, ...attachmentLimits(context) },
     challenge: plain({
       id: detail.id,
       title: detail.title,
@@ -101,7 +130,7 @@ function readBid(form: FormData, milestoneCount: number): BidInput {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "bid:challenge:any");
-  const form = await readForm(request, context);
+  const form = await readForm(request, context, uploadLimits(context));
   const values: Record<string, unknown> = {};
   for (const [k, v] of form.entries()) if (typeof v === "string" && k !== "csrf") values[k] = v;
   const challengeId = params.id ?? "";
@@ -115,14 +144,27 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     const detail = await getChallengeDetail({ db: base.db, actor: current.actor, challengeId, now: base.now });
     const input = readBid(form, detail.milestones.length);
+    const files = await uploadedFiles(form);
+    checkUploads(context, files);
+    let bidId: string;
     if (mine && mine.status === "submitted") {
       await editBid({ ...base, bidId: mine.id, input });
+      bidId = mine.id;
     } else {
       const org = String(form.get("organisationId") ?? "");
       const organisationId =
         org === "individual" ? null : (bidderOrganisations(current).find((o) => o.id === org)?.id ?? null);
-      await submitBid({ ...base, challengeId, organisationId, input });
+      bidId = (await submitBid({ ...base, challengeId, organisationId, input })).bidId;
     }
+    const files$ = { ...base, storage: storage(context) };
+    for (const attachmentId of removedAttachmentIds(form)) await removeAttachment({ ...files$, attachmentId });
+    await addAttachments({
+      ...files$,
+      ownerType: "bid",
+      ownerId: bidId,
+      files,
+      maxBytes: uploadLimits(context).maxBytes,
+    });
   } catch (error) {
     return appErrorResponse(error, values);
   }
@@ -164,11 +206,18 @@ export default function BidPage() {
         </div>
       ) : null}
       {!data.open ? (
-        <div className="empty">{t("bidForm.closed")}</div>
+        <>
+          <div className="empty">{t("bidForm.closed")}</div>
+          {data.attachments.items.length > 0 ? (
+            <section className="panel">
+              <AttachmentList items={data.attachments.items} title={t("attachments.title")} />
+            </section>
+          ) : null}
+        </>
       ) : (
         <section className="panel">
           <FormAlert failure={failure?.values?.intent === "withdraw" ? undefined : failure} />
-          <Form method="post" className="stack" noValidate>
+          <Form method="post" encType="multipart/form-data" className="stack" noValidate>
             <CsrfInput />
             <input type="hidden" name="intent" value="save" />
             {mine ? null : (
@@ -264,6 +313,18 @@ export default function BidPage() {
               defaultValue={mine?.credentials ?? ""}
               failure={failure}
             />
+            <fieldset className="stack">
+              <legend>{t("attachments.title")}</legend>
+              <p className="m0 small muted">{t("attachments.sealed")}</p>
+              {data.attachments.items.length > 0 ? (
+                <AttachmentList items={data.attachments.items} removable={data.attachments.canChange} />
+              ) : null}
+              <AttachmentInput
+                failure={failure}
+                maxMegabytes={data.attachments.maxMegabytes}
+                maxFiles={data.attachments.maxFiles}
+              />
+            </fieldset>
             <div>
               <button type="submit" className="button">
                 {mine ? t("bidForm.saveEdit") : t("bidForm.submit")}

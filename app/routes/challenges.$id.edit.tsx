@@ -1,18 +1,39 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getChallengeDetail, richTextToPlain, seekerAnonymous, updateChallenge } from "../domain.server.ts";
+import {
+  addAttachments,
+  getChallengeDetail,
+  listAttachments,
+  removeAttachment,
+  richTextToPlain,
+  seekerAnonymous,
+  updateChallenge,
+} from "../domain.server.ts";
 import { ChallengeForm, type ChallengeFormDefaults } from "../components/challenge-form.tsx";
 import type { FailureLike } from "../components/form.tsx";
+import attachmentStyles from "../styles/attachments.css";
 import styles from "../styles/challenges.css";
 import { requireUser } from "../utils/auth.server.ts";
 import { challengeFormFailure, challengeFormInput, db, shanghaiInputValue } from "../utils/challenges.server.ts";
+import {
+  attachmentItems,
+  attachmentLimits,
+  checkUploads,
+  removedAttachmentIds,
+  storage,
+  uploadedFiles,
+  uploadLimits,
+} from "../utils/attachments.server.ts";
 import { now } from "../utils/clock.server.ts";
 import { readForm } from "../utils/csrf.server.ts";
 import { domainCall } from "../utils/domain.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "stylesheet", href: attachmentStyles },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
@@ -46,18 +67,42 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       dueDate: shanghaiInputValue(m.dueDate, true),
     })),
   };
-  return { id: c.id, title: c.title, statusReason: c.statusReason, defaults };
+  const files = await listAttachments({
+    db: db(context),
+    actor: current.actor,
+    ownerType: "challenge",
+    ownerId: challengeId,
+    now: now(),
+  });
+  return {
+    id: c.id,
+    title: c.title,
+    statusReason: c.statusReason,
+    defaults,
+    attachments: { items: attachmentItems(files.items), ...attachmentLimits(context) },
+  };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const current = await requireUser(request, context);
-  const form = await readForm(request, context);
+  const form = await readForm(request, context, uploadLimits(context));
   const challengeId = params.id ?? "";
   let values: Record<string, unknown> = {};
   try {
     const read = challengeFormInput(form);
     values = read.values;
-    await updateChallenge({ db: db(context), actor: current.actor, challengeId, input: read.input, now: now() });
+    const files = await uploadedFiles(form);
+    checkUploads(context, files);
+    const base = { db: db(context), storage: storage(context), actor: current.actor, now: now() };
+    await updateChallenge({ db: base.db, actor: base.actor, challengeId, input: read.input, now: base.now });
+    for (const attachmentId of removedAttachmentIds(form)) await removeAttachment({ ...base, attachmentId });
+    await addAttachments({
+      ...base,
+      ownerType: "challenge",
+      ownerId: challengeId,
+      files,
+      maxBytes: uploadLimits(context).maxBytes,
+    });
   } catch (error) {
     if (Object.keys(values).length === 0)
       for (const [k, v] of form.entries()) if (typeof v === "string" && k !== "csrf") values[k] = v;
@@ -82,7 +127,12 @@ export default function EditChallenge() {
         </div>
       ) : null}
       <section className="panel">
-        <ChallengeForm defaults={data.defaults} failure={failure} submitLabel={t("challengeForm.save")} />
+        <ChallengeForm
+          defaults={data.defaults}
+          failure={failure}
+          submitLabel={t("challengeForm.save")}
+          attachments={data.attachments}
+        />
       </section>
     </>
   );

@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { createChallenge } from "../domain.server.ts";
+import { addAttachments, createChallenge } from "../domain.server.ts";
+import type { AttachmentItem } from "../components/attachments.tsx";
 import { ChallengeForm, type ChallengeFormDefaults } from "../components/challenge-form.tsx";
 import type { FailureLike } from "../components/form.tsx";
+import attachmentStyles from "../styles/attachments.css";
 import styles from "../styles/challenges.css";
 import { requirePermission, requireUser } from "../utils/auth.server.ts";
 import {
@@ -13,11 +15,15 @@ import {
   seekerOrganisations,
   shanghaiInputValue,
 } from "../utils/challenges.server.ts";
+import { attachmentLimits, checkUploads, storage, uploadedFiles, uploadLimits } from "../utils/attachments.server.ts";
 import { now } from "../utils/clock.server.ts";
 import { readForm } from "../utils/csrf.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "stylesheet", href: attachmentStyles },
+];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
@@ -40,12 +46,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     indicators: [],
     milestones: [],
   };
-  return { orgs, defaults };
+  return { orgs, defaults, attachments: { items: [] as AttachmentItem[], ...attachmentLimits(context) } };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const current = await requireUser(request, context);
-  const form = await readForm(request, context);
+  const form = await readForm(request, context, uploadLimits(context));
   const orgs = seekerOrganisations(current);
   const organisationId = orgs.find((o) => o.id === form.get("organisationId"))?.id ?? orgs[0]?.id ?? "none";
   await requirePermission(request, context, "post:challenge:own", { organisationId });
@@ -53,11 +59,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     const read = challengeFormInput(form);
     values = read.values;
+    const files = await uploadedFiles(form);
+    checkUploads(context, files);
     const { challengeId } = await createChallenge({
       db: db(context),
       actor: current.actor,
       organisationId,
       input: read.input,
+      now: now(),
+    });
+    await addAttachments({
+      db: db(context),
+      storage: storage(context),
+      actor: current.actor,
+      ownerType: "challenge",
+      ownerId: challengeId,
+      files,
+      maxBytes: uploadLimits(context).maxBytes,
       now: now(),
     });
     return redirect(`/challenges/${challengeId}/manage?created=1`);
@@ -82,6 +100,7 @@ export default function NewChallenge() {
           failure={failure}
           submitLabel={t("challengeForm.saveDraft")}
           organisations={data.orgs}
+          attachments={data.attachments}
         />
       </section>
     </>

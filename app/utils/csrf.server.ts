@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { AppLoadContext } from "@remix-run/node";
+import { unstable_parseMultipartFormData, type AppLoadContext, type UploadHandler } from "@remix-run/node";
 import { cookieSecurity, readCookie, serializeCookie } from "./cookies.server.ts";
 import { getTranslator } from "./locale.server.ts";
 
@@ -39,8 +39,43 @@ export function getCsrfToken(request: Request, context: AppLoadContext): { token
   return { token, setCookie: serializeCookie(security.name(COOKIE), token, { secure: security.secure }) };
 }
 
-export async function readForm(request: Request, context: AppLoadContext): Promise<FormData> {
-  const form = await request.formData();
+/**
+ * How a multipart form (one with files) is read: every file is kept in memory up to `maxFileBytes`
+ * + 1 bytes (the rest is drained, so the domain sees it is too large and says so, naming the
+ * file), at most `maxFiles` files, text fields up to 256 KB each.
+ */
+export interface UploadLimits {
+  maxFileBytes: number;
+  maxFiles: number;
+}
+
+const MAX_TEXT_FIELD = 256 * 1024;
+
+function boundedUploadHandler(limits: UploadLimits): UploadHandler {
+  let files = 0;
+  return async ({ name, filename, contentType, data }) => {
+    const limit = filename === undefined ? MAX_TEXT_FIELD : limits.maxFileBytes + 1;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of data) {
+      if (size >= limit) continue; // drain
+      const room = limit - size;
+      chunks.push(chunk.byteLength > room ? chunk.subarray(0, room) : chunk);
+      size += Math.min(chunk.byteLength, room);
+    }
+    if (filename === undefined) return new TextDecoder().decode(Buffer.concat(chunks));
+    if (!filename || size === 0 || ++files > limits.maxFiles || !name) return undefined;
+    // The browser's Content-Type is kept only as given; the domain decides the type from the bytes.
+    return new File([Buffer.concat(chunks)], filename, { type: contentType || "application/octet-stream" });
+  };
+}
+
+export async function readForm(request: Request, context: AppLoadContext, uploads?: UploadLimits): Promise<FormData> {
+  const multipart = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data");
+  const form =
+    uploads && multipart
+      ? await unstable_parseMultipartFormData(request, boundedUploadHandler(uploads))
+      : await request.formData();
   const security = cookieSecurity(context);
   const cookieToken = readCookie(request, security.name(COOKIE));
   const formToken = form.get(CSRF_FIELD);

@@ -5,7 +5,9 @@
  * A day is a working day when it is Monday–Friday and not a public holiday, or when it is a
  * make-up working day (调休上班) on a weekend.
  *
- * Source of the table: 国务院办公厅关于2026年部分节假日安排的通知 (国办发明电〔2025〕7号) for 2026.
+ * Source of the table: 国务院办公厅关于2026年部分节假日安排的通知 (国办发明电〔2025〕7号, dated
+ * 2025-11-04, published by Xinhua the same day) for 2026. Checked against the notice's text on
+ * 2026-12-01: every holiday range and all six 调休 working days below match it.
  * The 2027 arrangement had not been published when this table was written: 2027 lists only the
  * statutory holidays fixed by 《全国年节及纪念日放假办法》 (2024 revision) on their calendar
  * dates, with no 调休 yet — replace it with the State Council's notice when it appears (usually in

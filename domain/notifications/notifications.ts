@@ -41,10 +41,10 @@ export interface NotificationView {
 }
 
 /** A user's newest notifications, and how many are unread. */
-export async function listNotifications(options: { db: DbOrTx; userId: string; limit?: number }) {
+export async function listNotifications(options: { db: DbOrTx; userId: string; limit?: number; unreadOnly?: boolean }) {
   const [items, unread] = await Promise.all([
     options.db.notification.findMany({
-      where: { userId: options.userId },
+      where: { userId: options.userId, ...(options.unreadOnly ? { readAt: null } : {}) },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: Math.min(Math.max(options.limit ?? 50, 1), 200),
     }),
@@ -62,4 +62,23 @@ export async function markNotificationsRead(options: { db: DbOrTx; userId: strin
     where: { userId: options.userId, readAt: null },
     data: { readAt: options.now ?? new Date() },
   });
+}
+
+/** How many of a user's notifications are unread: one indexed count, for the header on every page. */
+export function countUnreadNotifications(options: { db: DbOrTx; userId: string }): Promise<number> {
+  return options.db.notification.count({ where: { userId: options.userId, readAt: null } });
+}
+
+/** Marks one of the user's own notifications read; someone else's id changes nothing. */
+export async function markNotificationRead(options: {
+  db: DbOrTx;
+  userId: string;
+  notificationId: string;
+  now?: Date;
+}): Promise<boolean> {
+  const result = await options.db.notification.updateMany({
+    where: { id: options.notificationId, userId: options.userId, readAt: null },
+    data: { readAt: options.now ?? new Date() },
+  });
+  return result.count > 0;
 }

@@ -10,6 +10,19 @@ describe("environment", () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.MEILI_HOST).toBeUndefined();
+    expect(env).toMatchObject({ UPLOAD_DIR: ".data/uploads", UPLOAD_MAX_BYTES: 10 * 1024 * 1024 });
+    expect(env.S3_ENDPOINT).toBeUndefined();
+  });
+
+  it("accepts a complete S3 configuration", () => {
+    const env = parseEnv({
+      S3_ENDPOINT: "https://s3.example.cn",
+      S3_BUCKET: "jiebang-uploads",
+      S3_REGION: "cn-southwest-1",
+      S3_ACCESS_KEY_ID: "AKID",
+      S3_SECRET_ACCESS_KEY: "secret",
+    });
+    expect(env.S3_BUCKET).toBe("jiebang-uploads");
   });
 
   it("treats an empty variable as unset", () => {
@@ -22,6 +35,14 @@ describe("environment", () => {
     [{ PORT: "eighty" }, "PORT"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
     [{ NODE_ENV: "production" }, "SESSION_SECRET"],
+    [{ UPLOAD_MAX_BYTES: "12" }, "UPLOAD_MAX_BYTES"],
+    [{ S3_ENDPOINT: "ftp://minio" }, "S3_ENDPOINT"],
+    [{ S3_BUCKET: "Bad_Bucket" }, "S3_BUCKET"],
+    [{ S3_ENDPOINT: "http://127.0.0.1:9000", S3_BUCKET: "uploads" }, "S3_REGION"],
+    [
+      { S3_ENDPOINT: "http://127.0.0.1:9000", S3_BUCKET: "uploads", S3_REGION: "r", S3_ACCESS_KEY_ID: "k" },
+      "S3_SECRET_ACCESS_KEY",
+    ],
   ])("refuses %o naming %s", (source, name) => {
     expect(() => parseEnv(source)).toThrow(EnvError);
     expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid environment variable ${name}:`));

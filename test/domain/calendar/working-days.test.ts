@@ -73,3 +73,55 @@ describe("Chinese working days in Asia/Shanghai", () => {
     );
   });
 });
+
+describe("the 2026 table against 国办发明电〔2025〕7号", () => {
+  // The notice, item by item: 放假 ranges and the weekend days declared 上班.
+  const notice = [
+    { name: "元旦", off: ["2026-01-01", "2026-01-03"], work: ["2026-01-04"] },
+    { name: "春节", off: ["2026-02-15", "2026-02-23"], work: ["2026-02-14", "2026-02-28"] },
+    { name: "清明节", off: ["2026-04-04", "2026-04-06"], work: [] },
+    { name: "劳动节", off: ["2026-05-01", "2026-05-05"], work: ["2026-05-09"] },
+    { name: "端午节", off: ["2026-06-19", "2026-06-21"], work: [] },
+    { name: "中秋节", off: ["2026-09-25", "2026-09-27"], work: [] },
+    { name: "国庆节", off: ["2026-10-01", "2026-10-07"], work: ["2026-09-20", "2026-10-10"] },
+  ];
+  const days = (from: string, to: string) => {
+    const out: string[] = [];
+    for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1))
+      out.push(d.toISOString().slice(0, 10));
+    return out;
+  };
+
+  it.each(notice)("$name: every day off is off and every 调休 day is worked", ({ off, work }) => {
+    for (const day of days(off[0]!, off[1]!)) expect(isWorkingDay(day), day).toBe(false);
+    for (const day of work) {
+      const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+      expect([0, 6], `${day} is a weekend day`).toContain(weekday);
+      expect(isWorkingDay(day), day).toBe(true);
+    }
+  });
+
+  it("has no other 2026 holidays or make-up days than the notice's", () => {
+    const off = new Set(notice.flatMap(({ off }) => days(off[0]!, off[1]!)));
+    const work = new Set(notice.flatMap(({ work }) => work));
+    expect([...CHINA_CALENDAR.holidays].filter((d) => d.startsWith("2026")).sort()).toEqual([...off].sort());
+    expect([...CHINA_CALENDAR.makeUpWorkdays].filter((d) => d.startsWith("2026")).sort()).toEqual([...work].sort());
+    // 2026 then has 248 working days (365 − 104 weekend days − 19 weekday holidays + 6 make-up days).
+    const all = days("2026-01-01", "2026-12-31").filter((d) => isWorkingDay(d));
+    expect(all).toHaveLength(248);
+  });
+
+  it("the days around the holidays are ordinary", () => {
+    expect(isWorkingDay("2025-12-31")).toBe(true); // Wednesday before 元旦
+    expect(isWorkingDay("2026-01-05")).toBe(true); // Monday after
+    expect(isWorkingDay("2026-02-13")).toBe(true); // Friday before 春节
+    expect(isWorkingDay("2026-02-24")).toBe(true); // Tuesday after
+    expect(isWorkingDay("2026-02-21")).toBe(false); // inside 春节 (Saturday)
+    expect(isWorkingDay("2026-04-07")).toBe(true); // Tuesday after 清明
+    expect(isWorkingDay("2026-05-06")).toBe(true);
+    expect(isWorkingDay("2026-05-10")).toBe(false); // Sunday after the 调休 Saturday
+    expect(isWorkingDay("2026-06-18")).toBe(true);
+    expect(isWorkingDay("2026-10-08")).toBe(true);
+    expect(isWorkingDay("2026-10-11")).toBe(false);
+  });
+});
