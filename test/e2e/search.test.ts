@@ -80,10 +80,7 @@ describe.skipIf(!hasChromium)("search and matching in Chromium", () => {
       await step(page, "no-js-form", async () => {
         await page.goto(`${app.baseUrl}/search`);
         await page.locator("#search-q").fill("锂电池");
-        await Promise.all([
-          page.waitForURL(/q=%E9%94%82/),
-          page.locator(".search-query").getByRole("button").click(),
-        ]);
+        await Promise.all([page.waitForURL(/q=%E9%94%82/), page.locator(".search-query").getByRole("button").click()]);
         await visible(page.getByTestId("search-hits"));
         const facet = page.locator('input[name="industry"]').first();
         await facet.check();
