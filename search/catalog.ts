@@ -62,10 +62,10 @@ export const searchKinds: readonly SearchKind[] = [
     facets: [
       { param: "industry", attribute: "industry", valueKeyPrefix: "challenge.industry." },
       { param: "field", attribute: "fieldTags" },
-      { param: "deal", attribute: "dealModes", valueKeyPrefix: "search.dealMode." },
-      { param: "pricing", attribute: "pricing", valueKeyPrefix: "search.pricing." },
+      { param: "deal", attribute: "dealModes", valueKeyPrefix: "transfer.mode." },
+      { param: "pricing", attribute: "pricing", valueKeyPrefix: "transfer.pricing." },
       { param: "zone", attribute: "zone", zone: true },
-      { param: "status", attribute: "status", valueKeyPrefix: "search.offerStatus." },
+      { param: "status", attribute: "status", valueKeyPrefix: "transfer.offerStatus." },
       { param: "orgType", attribute: "ownerOrganisationType", valueKeyPrefix: "orgType." },
     ],
     sorts: { newest: "publishedAt:desc", amount: "priceFen:desc" },
