@@ -319,7 +319,9 @@ export default function BidPage() {
               {data.attachments.items.length > 0 ? (
                 <AttachmentList items={data.attachments.items} removable={data.attachments.canChange} />
               ) : null}
+              {/* Keyed by the stored files, so a saved selection is cleared and not sent twice. */}
               <AttachmentInput
+                key={data.attachments.items.map((a) => a.id).join(",")}
                 failure={failure}
                 maxMegabytes={data.attachments.maxMegabytes}
                 maxFiles={data.attachments.maxFiles}
