@@ -2,7 +2,7 @@ import { challengeCloseDue, challengeNoticesEnd, challengeNotify } from "./defin
 import { holdsExpire, ledgerReconcile, outboxPrune } from "./definitions/ledger.ts";
 import { mailSend } from "./definitions/mail-send.ts";
 import { searchSync } from "./definitions/search-sync.ts";
-import { transferDealCompleted, transferOffersExpire } from "./definitions/transfer.ts";
+import { transferAuctionsTick, transferDealCompleted, transferOffersExpire } from "./definitions/transfer.ts";
 import { createJobRegistry, type JobDefinition } from "./jobs.ts";
 
 /** Every job the runner knows. Add a definition here when a domain module needs background work. */
@@ -17,6 +17,7 @@ export const jobDefinitions: JobDefinition[] = [
   challengeNoticesEnd,
   transferDealCompleted,
   transferOffersExpire,
+  transferAuctionsTick,
 ].map((d) => d as unknown as JobDefinition);
 
 export const defaultJobRegistry = createJobRegistry(jobDefinitions);

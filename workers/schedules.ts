@@ -24,6 +24,7 @@ export const jobSchedules: JobSchedule[] = [
   { id: "challenge-close-due-every-minute", job: "challenge.closeDue", pattern: "* * * * *" },
   { id: "challenge-notices-end-every-minute", job: "challenge.noticesEnd", pattern: "* * * * *" },
   { id: "transfer-offers-expire-every-5-minutes", job: "transfer.offersExpire", pattern: "*/5 * * * *" },
+  { id: "transfer-auctions-every-minute", job: "transfer.auctionsTick", pattern: "* * * * *" },
 ];
 
 export function assertSchedule(schedule: JobSchedule): void {
