@@ -135,3 +135,12 @@ export {
 } from "#domain/transfer/read.ts";
 export { dealMoney } from "#domain/transfer/money.ts";
 export * as transferConstants from "#domain/transfer/constants.ts";
+// 竞价 (issue 5; docs/decisions/0019-transfer-auctions.md)
+export {
+  scheduleAuction,
+  cancelAuction,
+  registerForAuction,
+  placeBid,
+  auctionView,
+  runDueAuctions,
+} from "#domain/transfer/auctions.ts";

@@ -1,3 +1,4 @@
+import { enAuctions } from "./en.auctions.ts";
 import { enTransfer } from "./en.transfer.ts";
 import type { MessageKey } from "./zh-CN.ts";
 
@@ -972,4 +973,5 @@ export const en: Record<MessageKey, string> = {
   "zone.returnWithReasons": "Return with reasons…",
   "zone.updated": "Updated",
   ...enTransfer,
+  ...enAuctions,
 };

@@ -1,3 +1,4 @@
+import { zhCNAuctions } from "./zh-CN.auctions.ts";
 import { zhCNTransfer } from "./zh-CN.transfer.ts";
 
 /**
@@ -945,6 +946,7 @@ export const zhCN = {
   "zone.returnWithReasons": "退回修改…",
   "zone.updated": "更新于",
   ...zhCNTransfer,
+  ...zhCNAuctions,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
