@@ -69,6 +69,7 @@ export const enAuctions: Record<keyof typeof zhCNAuctions, string> = {
   "auction.planRow":
     "Instalment {n}: {share}% of the price, within {days} days of the close, delivering: {deliverable}",
   "auction.bidders": "Bidders",
+  "auction.bidder": "Bidder",
   "auction.history": "Bid history",
   "auction.bidderLabel": "Bidder {n}",
   "auction.you": " (you)",

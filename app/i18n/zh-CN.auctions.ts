@@ -63,6 +63,7 @@ export const zhCNAuctions = {
   "auction.plan": "付款安排",
   "auction.planRow": "第 {n} 期：成交价的 {share}%，成交后 {days} 天内，交付：{deliverable}",
   "auction.bidders": "竞买人数",
+  "auction.bidder": "竞买人",
   "auction.history": "出价记录",
   "auction.bidderLabel": "竞买人 {n}",
   "auction.you": "（您）",

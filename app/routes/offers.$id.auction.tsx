@@ -280,7 +280,7 @@ export default function AuctionPage() {
                 <p className="muted">{t("auction.reasonSellerNotSigned")}</p>
               ) : null}
             </section>
-            <section className="panel" aria-labelledby="auction-history">
+            <section className="panel auction-history" aria-labelledby="auction-history">
               <h2 id="auction-history">{t("auction.history")}</h2>
               {view.bids.length === 0 ? (
                 <p className="muted">{t("auction.noBids")}</p>
@@ -289,7 +289,7 @@ export default function AuctionPage() {
                   <table>
                     <thead>
                       <tr>
-                        <th scope="col">{t("auction.bidders")}</th>
+                        <th scope="col">{t("auction.bidder")}</th>
                         <th scope="col">{t("auction.amount")}</th>
                         <th scope="col">{t("auction.time")}</th>
                       </tr>
