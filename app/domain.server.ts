@@ -158,3 +158,12 @@ export {
   markNotificationRead,
   markNotificationsRead,
 } from "#domain/notifications/notifications.ts";
+// 竞价 (issue 5; docs/decisions/0019-transfer-auctions.md)
+export {
+  scheduleAuction,
+  cancelAuction,
+  registerForAuction,
+  placeBid,
+  auctionView,
+  runDueAuctions,
+} from "#domain/transfer/auctions.ts";

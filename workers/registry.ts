@@ -3,7 +3,7 @@ import { holdsExpire, ledgerReconcile, outboxPrune } from "./definitions/ledger.
 import { mailSend } from "./definitions/mail-send.ts";
 import { matchDigest } from "./definitions/match-digest.ts";
 import { searchSync } from "./definitions/search-sync.ts";
-import { transferDealCompleted, transferOffersExpire } from "./definitions/transfer.ts";
+import { transferAuctionsTick, transferDealCompleted, transferOffersExpire } from "./definitions/transfer.ts";
 import { createJobRegistry, type JobDefinition } from "./jobs.ts";
 
 /** Every job the runner knows. Add a definition here when a domain module needs background work. */
@@ -19,6 +19,7 @@ export const jobDefinitions: JobDefinition[] = [
   transferDealCompleted,
   transferOffersExpire,
   matchDigest,
+  transferAuctionsTick,
 ].map((d) => d as unknown as JobDefinition);
 
 export const defaultJobRegistry = createJobRegistry(jobDefinitions);

@@ -25,6 +25,7 @@ export const jobSchedules: JobSchedule[] = [
   { id: "challenge-notices-end-every-minute", job: "challenge.noticesEnd", pattern: "* * * * *" },
   { id: "transfer-offers-expire-every-5-minutes", job: "transfer.offersExpire", pattern: "*/5 * * * *" },
   { id: "match-digest-daily", job: "match.digest", pattern: "0 8 * * *" },
+  { id: "transfer-auctions-every-minute", job: "transfer.auctionsTick", pattern: "* * * * *" },
 ];
 
 export function assertSchedule(schedule: JobSchedule): void {

@@ -1,3 +1,4 @@
+import { enAuctions } from "./en.auctions.ts";
 import { enTransfer } from "./en.transfer.ts";
 import { enSearch } from "./en.search.ts";
 import { enAttachments } from "./en.attachments.ts";
@@ -976,4 +977,5 @@ export const en: Record<MessageKey, string> = {
   ...enTransfer,
   ...enSearch,
   ...enAttachments,
+  ...enAuctions,
 };

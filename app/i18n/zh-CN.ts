@@ -1,3 +1,4 @@
+import { zhCNAuctions } from "./zh-CN.auctions.ts";
 import { zhCNTransfer } from "./zh-CN.transfer.ts";
 
 import { zhCNSearch } from "./zh-CN.search.ts";
@@ -950,6 +951,7 @@ export const zhCN = {
   ...zhCNTransfer,
   ...zhCNSearch,
   ...zhCNAttachments,
+  ...zhCNAuctions,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

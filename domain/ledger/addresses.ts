@@ -47,6 +47,13 @@ const KINDS = {
     normalSide: "credit",
     flags: "debits_must_not_exceed_credits",
   },
+  // Deposits of an auction's winner between the close and the deal's funding (ADR 0019).
+  auctionDeposits: {
+    pattern: `escrow:auction:${ID}`,
+    type: "liability",
+    normalSide: "credit",
+    flags: "debits_must_not_exceed_credits",
+  },
   zoneBudget: {
     pattern: `zone:${ID}:budget:[a-z0-9-]{1,40}:(?:19|20)[0-9]{2}`,
     type: "liability",
@@ -137,6 +144,7 @@ export const addresses = {
     `escrow:challenge:${id(challengeId, "challenge")}:milestone:${positive(milestone)}`,
   dealEscrow: (dealId: string, instalment: number) =>
     `escrow:deal:${id(dealId, "deal")}:instalment:${positive(instalment)}`,
+  auctionDeposits: (auctionId: string) => `escrow:auction:${id(auctionId, "auction")}`,
   zoneBudget: (zoneId: string, programme: string, year: number) => {
     const address = `zone:${id(zoneId, "zone")}:budget:${programme}:${year}`;
     requireAccountSpec(address);

@@ -190,6 +190,8 @@ export async function agreeTerms(options: {
   if (!terms) throw bad(TRANSFER_ERRORS.termsRequired, "terms");
   validateInstalments(input.priceFen, input.instalments, now);
   return withDeal(options.db, options.dealId, async (tx, deal) => {
+    // A won auction's terms are the seller's published auction terms at the winning price.
+    if (deal.auctionId) throw new AppError("conflict", "errors.auction.dealByAuctionRule");
     const offer = await lockOffer(tx, deal.offerId);
     const mode = input.mode ?? deal.mode;
     const licenceKind = mode === "licence" ? (input.licenceKind ?? deal.licenceKind) : null;
@@ -360,6 +362,8 @@ export async function cancelDeal(options: {
   if (!reason) throw bad(TRANSFER_ERRORS.reasonRequired, "reason");
   const now = options.now ?? new Date();
   return withDeal(options.db, options.dealId, async (tx, deal) => {
+    // A won auction's deal ends by the auction's rule (deposit forfeited or returned), not here.
+    if (deal.auctionId) throw new AppError("conflict", "errors.auction.dealByAuctionRule");
     const held = HOLDING_STATUSES.includes(deal.status as (typeof HOLDING_STATUSES)[number]) && isExclusiveDeal(deal);
     await transitionDeal({ tx, deal, transition: "cancel", actor: options.actor, now, input: { reason } });
     if (held) await releaseOffer(tx, deal, options.actor, now);

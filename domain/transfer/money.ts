@@ -5,6 +5,7 @@ import { addresses, PLATFORM_FEES } from "../ledger/addresses.ts";
 import { walletBalancesByOrg } from "../ledger/read.ts";
 import { postTransaction, type PostingInput } from "../ledger/submit.ts";
 import { DEPOSIT_PATH, TRANSFER_ERRORS } from "./constants.ts";
+import { depositCredits } from "./auction-rules.ts";
 import { instalmentFunding, splitArbitration, splitInstalment, type InstalmentSplit } from "./rules.ts";
 
 /**
@@ -38,27 +39,56 @@ export async function fundInstalmentEscrow(options: {
 }): Promise<{ transactionId: bigint; amount: bigint }> {
   const { tx, deal, instalment } = options;
   const amount = instalmentFunding(instalment.amountFen, instalment.commissionFen ?? 0n, options.commission.payer);
+  const credit = await auctionDepositCredit(tx, deal, instalment.index);
+  const fromWallet = amount - credit;
   const wallet = await walletBalancesByOrg({ db: tx, orgId: deal.buyerOrganisationId });
-  if (wallet.available < amount) throw insufficient(amount, wallet.available);
+  if (wallet.available < fromWallet) throw insufficient(fromWallet, wallet.available);
+  const escrow = dealEscrowAddress(deal.id, instalment.index);
   try {
     const { transactionId } = await postTransaction({
       db: tx,
       idempotencyKey: dealEscrowKeys.fund(deal.id, instalment.index),
       code: "escrow-hold",
       postings: [
-        {
-          debit: addresses.orgWallet(deal.buyerOrganisationId),
-          credit: dealEscrowAddress(deal.id, instalment.index),
-          amount,
-        },
+        ...(credit > 0n ? [{ debit: addresses.auctionDeposits(deal.auctionId!), credit: escrow, amount: credit }] : []),
+        ...(fromWallet > 0n
+          ? [{ debit: addresses.orgWallet(deal.buyerOrganisationId), credit: escrow, amount: fromWallet }]
+          : []),
       ],
-      metadata: { dealId: deal.id, instalment: instalment.index },
+      metadata: {
+        dealId: deal.id,
+        instalment: instalment.index,
+        ...(credit > 0n ? { auctionDepositFen: credit } : {}),
+      },
     });
     return { transactionId, amount };
   } catch (error) {
-    if (error instanceof AppError && error.code === "insufficient_funds") throw insufficient(amount, wallet.available);
+    if (error instanceof AppError && error.code === "insufficient_funds")
+      throw insufficient(fromWallet, wallet.available);
     throw error;
   }
+}
+
+/**
+ * The part of the winner's auction deposit (posted into escrow:auction:{id} at the close) that
+ * this instalment takes: the deposit counts toward the first instalments, in order (ADR 0019).
+ */
+async function auctionDepositCredit(tx: Tx, deal: TransferDeal, index: number): Promise<bigint> {
+  if (!deal.auctionId) return 0n;
+  const deposit = await tx.transferAuctionDeposit.findFirst({
+    where: { auctionId: deal.auctionId, organisationId: deal.buyerOrganisationId, status: "applied" },
+    select: { amountFen: true },
+  });
+  if (!deposit) return 0n;
+  const amounts = await tx.transferInstalment.findMany({
+    where: { dealId: deal.id },
+    orderBy: { index: "asc" },
+    select: { amountFen: true },
+  });
+  return depositCredits(
+    amounts.map((m) => m.amountFen),
+    deposit.amountFen,
+  )[index - 1]!;
 }
 
 export function insufficient(required: bigint, available: bigint): AppError {

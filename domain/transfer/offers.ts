@@ -284,7 +284,12 @@ export async function withdrawOffer(options: {
 export async function expireDueOffers(options: { db: Db; now?: Date }): Promise<number> {
   const now = options.now ?? new Date();
   const due = await options.db.transferOffer.findMany({
-    where: { status: "published", expiresAt: { lte: now } },
+    where: {
+      status: "published",
+      expiresAt: { lte: now },
+      // An auction under way decides the offer's fate first (ADR 0019).
+      OR: [{ auction: null }, { auction: { status: { notIn: ["scheduled", "open", "closed"] } } }],
+    },
     select: { id: true },
     take: 500,
   });

@@ -73,6 +73,10 @@ export const offerProcess = defineProcess<TransferOfferStatus, TransferOffer>({
           where: { offerId: ctx.entity.id, status: { in: ["signed", "registered", "in_progress", "disputed"] } },
         });
         if (binding > 0) throw new AppError("conflict", TRANSFER_ERRORS.offerBusy);
+        const auction = await ctx.tx.transferAuction.count({
+          where: { offerId: ctx.entity.id, status: { in: ["scheduled", "open", "closed"] } },
+        });
+        if (auction > 0) throw new AppError("conflict", TRANSFER_ERRORS.offerBusy);
       },
       audit: (ctx) => ({ reason: (ctx.input as { reason?: string } | undefined)?.reason ?? null }),
     },
@@ -151,7 +155,8 @@ export const dealProcess = defineProcess<TransferDealStatus, TransferDeal>({
     agreeTerms: {
       from: ["inquiry", "negotiating", "terms_agreed"],
       to: "terms_agreed",
-      allow: (ctx) => isDealParty(user(ctx), ctx.entity),
+      // A won auction's deal gets the seller's auction terms at the close (ADR 0019).
+      allow: (ctx) => isDealParty(user(ctx), ctx.entity) || (system(ctx) && !!ctx.entity.auctionId),
     },
     /** One party signs; the second signature makes the contract. */
     sign: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { runDueAuctions } from "#domain/transfer/auctions.ts";
 import { expireDueOffers } from "#domain/transfer/offers.ts";
 import { defineJob } from "../jobs.ts";
 
@@ -36,5 +37,20 @@ export const transferOffersExpire = defineJob({
   async process(_payload, ctx) {
     const expired = await expireDueOffers({ db: ctx.db, now: ctx.now() });
     if (expired > 0) ctx.log.info({ expired }, "offers expired");
+  },
+});
+
+/**
+ * 竞价 (ADR 0019): opens auctions at their start, closes them at their (possibly extended) end —
+ * winner's deposit applied, other holds voided, the winner's deal opened — and, after the signing
+ * time, settles or forfeits. Idempotent: every step re-checks the locked auction and every
+ * ledger key derives from the auction, so a second run changes nothing.
+ */
+export const transferAuctionsTick = defineJob({
+  name: "transfer.auctionsTick",
+  payload: z.object({}).passthrough(),
+  async process(_payload, ctx) {
+    const result = await runDueAuctions({ db: ctx.db, now: ctx.now() });
+    if (Object.values(result).some((n) => n > 0)) ctx.log.info(result, "auctions moved on");
   },
 });
