@@ -1,7 +1,7 @@
-import { enAuctions } from "./en.auctions.ts";
-import { enTransfer } from "./en.transfer.ts";
-import { enSearch } from "./en.search.ts";
 import { enAttachments } from "./en.attachments.ts";
+import { enAuctions } from "./en.auctions.ts";
+import { enSearch } from "./en.search.ts";
+import { enTransfer } from "./en.transfer.ts";
 import type { MessageKey } from "./zh-CN.ts";
 
 /** English, the second language. Must have every key of zh-CN.ts (checked by the type). */

@@ -1,8 +1,7 @@
-import { zhCNAuctions } from "./zh-CN.auctions.ts";
-import { zhCNTransfer } from "./zh-CN.transfer.ts";
-
-import { zhCNSearch } from "./zh-CN.search.ts";
 import { zhCNAttachments } from "./zh-CN.attachments.ts";
+import { zhCNAuctions } from "./zh-CN.auctions.ts";
+import { zhCNSearch } from "./zh-CN.search.ts";
+import { zhCNTransfer } from "./zh-CN.transfer.ts";
 
 /**
  * 简体中文 — the first language of jiebang. Every user-facing string lives here and in en.ts
