@@ -103,5 +103,7 @@ export {
   reviewSetup,
   seekerAnonymous,
   challengeCountsByOrganisation,
+  zoneNoticeSettings,
 } from "#domain/challenges/pages.ts";
+export { setPublicNoticeDays } from "#domain/challenges/challenges.ts";
 export { richTextToPlain } from "#domain/challenges/sanitize.ts";

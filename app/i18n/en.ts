@@ -1,3 +1,4 @@
+import { enManage } from "./en.manage.ts";
 import type { MessageKey } from "./zh-CN.ts";
 
 /** English, the second language. Must have every key of zh-CN.ts (checked by the type). */
@@ -970,4 +971,5 @@ export const en: Record<MessageKey, string> = {
   "zone.none": "Nothing here.",
   "zone.returnWithReasons": "Return with reasons…",
   "zone.updated": "Updated",
+  ...enManage,
 };

@@ -3,6 +3,8 @@
  * (which must have exactly the same keys: the type below makes a missing one a compile error).
  * Placeholders look like {name}.
  */
+import { zhCNManage } from "./zh-CN.manage.ts";
+
 export const zhCN = {
   "app.name": "揭榜",
   "app.fullName": "高新区科技创新服务平台",
@@ -942,6 +944,7 @@ export const zhCN = {
   "zone.none": "暂无。",
   "zone.returnWithReasons": "退回修改…",
   "zone.updated": "更新于",
+  ...zhCNManage,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
