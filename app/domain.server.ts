@@ -103,7 +103,9 @@ export {
   reviewSetup,
   seekerAnonymous,
   challengeCountsByOrganisation,
+  zoneNoticeSettings,
 } from "#domain/challenges/pages.ts";
+export { setPublicNoticeDays } from "#domain/challenges/challenges.ts";
 export { richTextToPlain } from "#domain/challenges/sanitize.ts";
 // technology transfer (成果转化, issue 5; docs/decisions/0012-transfer-process.md)
 export { createOffer, updateOffer, publishOffer, withdrawOffer, validateOfferInput } from "#domain/transfer/offers.ts";

@@ -1,5 +1,6 @@
 import { enAttachments } from "./en.attachments.ts";
 import { enAuctions } from "./en.auctions.ts";
+import { enManage } from "./en.manage.ts";
 import { enSearch } from "./en.search.ts";
 import { enTransfer } from "./en.transfer.ts";
 import type { MessageKey } from "./zh-CN.ts";
@@ -978,4 +979,5 @@ export const en: Record<MessageKey, string> = {
   ...enSearch,
   ...enAttachments,
   ...enAuctions,
+  ...enManage,
 };

@@ -1,5 +1,6 @@
 import { zhCNAttachments } from "./zh-CN.attachments.ts";
 import { zhCNAuctions } from "./zh-CN.auctions.ts";
+import { zhCNManage } from "./zh-CN.manage.ts";
 import { zhCNSearch } from "./zh-CN.search.ts";
 import { zhCNTransfer } from "./zh-CN.transfer.ts";
 
@@ -8,6 +9,7 @@ import { zhCNTransfer } from "./zh-CN.transfer.ts";
  * (which must have exactly the same keys: the type below makes a missing one a compile error).
  * Placeholders look like {name}.
  */
+
 export const zhCN = {
   "app.name": "揭榜",
   "app.fullName": "高新区科技创新服务平台",
@@ -951,6 +953,7 @@ export const zhCN = {
   ...zhCNSearch,
   ...zhCNAttachments,
   ...zhCNAuctions,
+  ...zhCNManage,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -98,7 +98,9 @@ export default function ZoneQueue() {
   return (
     <>
       <h1>{t("zone.title")}</h1>
-      <p className="muted">{t("zone.lead")}</p>
+      <p className="muted">
+        {t("zone.lead")} <Link to="/zone/settings">{t("zoneSettings.link")}</Link>
+      </p>
       <section className="panel" aria-labelledby="approvals-heading">
         <h2 id="approvals-heading">{t("zone.approvals", { count: queue.approvals.length })}</h2>
         <BriefList

@@ -1,4 +1,5 @@
 import type { Actor } from "../access/permissions.ts";
+import { DEFAULT_PUBLIC_NOTICE_WORKING_DAYS } from "../calendar/working-days.ts";
 import type { Db } from "../db/client.ts";
 
 /**
@@ -120,4 +121,25 @@ export async function challengeCountsByOrganisation(options: {
     if (!["closed", "withdrawn", "cancelled", "failed"].includes(row.status)) entry.open += row._count._all;
   }
   return counts;
+}
+
+/** The 公示 length of each zone the actor is an officer of (the default where none is set). */
+export async function zoneNoticeSettings(options: { db: Db; zoneIds: string[] }) {
+  const zones = await options.db.zone.findMany({
+    where: { id: { in: options.zoneIds } },
+    orderBy: { code: "asc" },
+    select: {
+      id: true,
+      nameZh: true,
+      nameEn: true,
+      challengeSettings: { select: { publicNoticeWorkingDays: true, updatedAt: true } },
+    },
+  });
+  return zones.map((z) => ({
+    zoneId: z.id,
+    nameZh: z.nameZh,
+    nameEn: z.nameEn,
+    days: z.challengeSettings?.publicNoticeWorkingDays ?? DEFAULT_PUBLIC_NOTICE_WORKING_DAYS,
+    updatedAt: z.challengeSettings?.updatedAt ?? null,
+  }));
 }
