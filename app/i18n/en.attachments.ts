@@ -2,6 +2,7 @@ import type { zhCNAttachments } from "./zh-CN.attachments.ts";
 
 export const enAttachments: Record<keyof typeof zhCNAttachments, string> = {
   "attachments.title": "Attachments",
+  "attachments.bidFiles": "Files of the bid",
   "attachments.none": "No attachments.",
   "attachments.add": "Upload attachments",
   "attachments.hint":

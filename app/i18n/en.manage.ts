@@ -1,6 +1,7 @@
 import type { zhCNManage } from "./zh-CN.manage.ts";
 
 export const enManage: Record<keyof typeof zhCNManage, string> = {
+  "manage.matchesLink": "Matching offers and solvers",
   "zoneSettings.title": "Public notice period",
   "zoneSettings.lead":
     "How many working days the public notice of a proposed winner lasts, per zone. Notices that start from now on use it; running notices keep their end date.",

@@ -2,6 +2,7 @@
 export const zhCNAttachments = {
   "attachments.title": "附件",
   "attachments.none": "暂无附件。",
+  "attachments.bidFiles": "方案附件",
   "attachments.add": "上传附件",
   "attachments.hint":
     "可上传 PDF、PNG、JPEG、Word（docx）、Excel（xlsx）、PowerPoint（pptx）、纯文本或 CSV，单个不超过 {max} MB，每项最多 {count} 个。系统按文件内容识别类型。",

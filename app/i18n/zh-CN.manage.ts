@@ -1,5 +1,6 @@
 /** Strings of the zone's 公示 settings and the per-challenge statistics charts. */
 export const zhCNManage = {
+  "manage.matchesLink": "匹配的成果与解题方",
   "zoneSettings.title": "公示期设置",
   "zoneSettings.lead": "中选结果公示的工作日数，按本区设置；新开始的公示按此计算，已开始的公示不受影响。",
   "zoneSettings.days": "公示期（工作日）",

@@ -6,12 +6,14 @@ import {
   challengeStatistics,
   getChallengeDetail,
   listBids,
+  listAttachments,
   listExperts,
   myScores,
   openDispute,
   reviewRanking,
   reviewSetup,
 } from "../domain.server.ts";
+import { AttachmentList } from "../components/attachments.tsx";
 import { StatusBadge } from "../components/challenge.tsx";
 import { Bids, ReviewSetup } from "../components/challenge-manage/enterprise.tsx";
 import { NextSteps } from "../components/challenge-manage/next-steps.tsx";
@@ -23,7 +25,9 @@ import { Arbitration, Objections } from "../components/challenge-manage/zone.tsx
 import { DateTime } from "../components/datetime.tsx";
 import type { FailureLike } from "../components/form.tsx";
 import { Money } from "../components/money.tsx";
+import attachmentStyles from "../styles/attachments.css";
 import styles from "../styles/challenges.css";
+import { attachmentItems } from "../utils/attachments.server.ts";
 import { requireUser } from "../utils/auth.server.ts";
 import { manageSchema, runManageIntent } from "../utils/challenge-manage.server.ts";
 import { db, plain } from "../utils/challenges.server.ts";
@@ -32,7 +36,10 @@ import { domainCall } from "../utils/domain.server.ts";
 import { appErrorResponse, failureResponse, parseForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "stylesheet", href: attachmentStyles },
+];
 
 /** Reads that the domain refuses in some states (sealed bids, no ranking yet) are simply absent. */
 async function optional<T>(read: () => Promise<T>): Promise<T | null> {
@@ -67,6 +74,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     v.isZoneOfficer ? openDispute({ db: d, challengeId }) : Promise.resolve(null),
   ]);
   const me = ranking?.reviewers.find((r) => r.userId === actor.userId) ?? null;
+  // Files of the challenge, and of each bid this viewer may already see (bids stay sealed: the
+  // domain answers not_found for a bid's files wherever listBids would refuse the bid).
+  const files = (ownerType: "challenge" | "bid", ownerId: string) =>
+    optional(() => listAttachments({ db: d, actor, ownerType, ownerId, now: now() })).then((r) =>
+      attachmentItems(r?.items ?? []),
+    );
+  const [attachments, bidFileLists] = await Promise.all([
+    files("challenge", challengeId),
+    Promise.all((bids ?? []).map((b) => files("bid", b.id))),
+  ]);
+  const bidFiles = Object.fromEntries((bids ?? []).map((b, i) => [b.id, bidFileLists[i] ?? []]));
   return {
     challenge: plain(detail),
     bids: bids ? plain(bids) : null,
@@ -80,6 +98,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     dispute: dispute ? plain(dispute) : null,
     myRecusal: me?.recused ?? null,
     userId: actor.userId,
+    attachments,
+    bidFiles,
   };
 }
 
@@ -126,6 +146,12 @@ export default function Manage() {
       <p className="small">
         <Link to={`/challenges/${c.id}`}>← {t("manage.publicPage")}</Link> ·{" "}
         <Link to="/challenges/mine">{t("challenges.mine")}</Link>
+        {v.isSeeker ? (
+          <>
+            {" "}
+            · <Link to={`/challenges/${c.id}/matches`}>{t("manage.matchesLink")}</Link>
+          </>
+        ) : null}
       </p>
       <h1>{c.title}</h1>
       <div className="meta">
@@ -171,6 +197,13 @@ export default function Manage() {
       ) : null}
 
       <NextSteps data={data} failure={failure} />
+
+      {data.attachments.length > 0 ? (
+        <section className="panel" aria-labelledby="attachments-heading" data-testid="attachments">
+          <h2 id="attachments-heading">{t("attachments.title")}</h2>
+          <AttachmentList items={data.attachments} />
+        </section>
+      ) : null}
 
       {data.setup ? <ReviewSetup data={data} failure={failure} /> : null}
       {data.bids ? (

@@ -1,3 +1,4 @@
+import { AttachmentList } from "../attachments.tsx";
 import { FEEDBACK_CATEGORIES } from "#domain/challenges/constants.ts";
 import { Control, StatusBadge, failureOf } from "../challenge.tsx";
 import { DateTime } from "../datetime.tsx";
@@ -189,6 +190,9 @@ export function Bids({ data, failure }: SectionProps) {
               {b.organisation ? ` · ${b.organisation.name}` : ` · ${t("bidForm.asIndividual")}`}{" "}
               <StatusBadge kind="bid" status={b.status} />
             </h3>
+            {data.bidFiles[b.id]?.length ? (
+              <AttachmentList items={data.bidFiles[b.id]!} title={t("attachments.bidFiles")} />
+            ) : null}
             <dl className="facts small">
               <dt>{t("bidForm.price")}</dt>
               <dd>
