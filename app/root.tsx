@@ -110,6 +110,7 @@ function Header({ data }: { data: RootData }) {
         <nav aria-label={t("nav.home")} className="main-nav">
           <Link to="/">{t("nav.home")}</Link>
           <Link to="/challenges">{t("nav.challenges")}</Link>
+          <Link to="/offers">{t("nav.offers")}</Link>
           {data.user ? <Link to="/dashboard">{t("nav.dashboard")}</Link> : null}
           {data.nav.map((item) => (
             <Link key={item.to} to={item.to}>

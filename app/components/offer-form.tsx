@@ -96,7 +96,10 @@ export function OfferForm(props: {
           as="select"
           failure={f}
           defaultValue={d.trl}
-          options={[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({ value: String(n), label: t("transfer.trl", { level: n }) }))}
+          options={[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({
+            value: String(n),
+            label: t("transfer.trl", { level: n }),
+          }))}
         />
         <Control
           id="f-industry"

@@ -198,7 +198,8 @@ export default function BrokerDashboard() {
                 {data.introductions.map((i) => (
                   <tr key={i.id}>
                     <td>
-                      <Link to={`/offers/${i.offer.id}`}>{i.offer.title}</Link> <OfferStatusBadge status={i.offer.status} />
+                      <Link to={`/offers/${i.offer.id}`}>{i.offer.title}</Link>{" "}
+                      <OfferStatusBadge status={i.offer.status} />
                     </td>
                     <td>{i.buyerOrganisation.name}</td>
                     <td>

@@ -142,7 +142,14 @@ export default function BrokerProfile() {
             failure={failure}
             defaultValue={p?.fields ?? ""}
           />
-          <Control id="b-bio" name="bio" label={t("broker.bio")} as="textarea" failure={failure} defaultValue={p?.bio ?? ""} />
+          <Control
+            id="b-bio"
+            name="bio"
+            label={t("broker.bio")}
+            as="textarea"
+            failure={failure}
+            defaultValue={p?.bio ?? ""}
+          />
           <div className="actions">
             <button type="submit" className="button">
               {t("broker.saveProfile")}

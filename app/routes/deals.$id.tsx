@@ -125,8 +125,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           const deliverable = (raw[`instalments.${i}.deliverable`] ?? "").trim();
           if (!amount && !due && !deliverable) continue;
           const dueDate = shanghaiInstant(due, true);
-          if (!dueDate)
-            throw field("errors.transfer.instalmentDueDate", `instalments.${i}.dueDate`, { index: i + 1 });
+          if (!dueDate) throw field("errors.transfer.instalmentDueDate", `instalments.${i}.dueDate`, { index: i + 1 });
           instalments.push({
             amountFen: parseMoney(amount, { field: `instalments.${i}.amount` }),
             dueDate,
@@ -182,7 +181,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await cancelDeal({ ...base, reason: v.reason });
         break;
       case "arbitrate": {
-        const releaseFen = v.outcome === "partial_release" ? parseMoney(v.amount ?? "", { field: "amount" }) : undefined;
+        const releaseFen =
+          v.outcome === "partial_release" ? parseMoney(v.amount ?? "", { field: "amount" }) : undefined;
         await arbitrateDealDispute({
           db: base.db,
           actor: base.actor,
@@ -236,7 +236,8 @@ export default function DealWorkspace() {
   return (
     <>
       <p className="small">
-        <Link to="/deals">← {t("deals.title")}</Link> · <Link to={`/offers/${data.offer.id}`}>{t("deal.offerPage")}</Link>
+        <Link to="/deals">← {t("deals.title")}</Link> ·{" "}
+        <Link to={`/offers/${data.offer.id}`}>{t("deal.offerPage")}</Link>
       </p>
       <h1>{data.offer.title}</h1>
       <div className="meta">
@@ -286,7 +287,8 @@ export default function DealWorkspace() {
             <dd>{d.termsVersion}</dd>
             <dt>{t("deal.signatures")}</dt>
             <dd>
-              {t("transfer.party.buyer")}: {d.buyerSignedAt ? <DateTime value={d.buyerSignedAt} /> : t("deal.notSigned")}
+              {t("transfer.party.buyer")}:{" "}
+              {d.buyerSignedAt ? <DateTime value={d.buyerSignedAt} /> : t("deal.notSigned")}
               {" · "}
               {t("transfer.party.seller")}:{" "}
               {d.sellerSignedAt ? <DateTime value={d.sellerSignedAt} /> : t("deal.notSigned")}

@@ -156,7 +156,13 @@ export default function Relations() {
             failure={failure}
             options={data.others.map((o) => ({ value: o.id, label: o.name }))}
           />
-          <Control id="r-share" name="share" label={t("relations.shareLabel")} hint={t("relations.shareHint")} failure={failure} />
+          <Control
+            id="r-share"
+            name="share"
+            label={t("relations.shareLabel")}
+            hint={t("relations.shareHint")}
+            failure={failure}
+          />
           <Control id="r-note" name="note" label={t("relations.note")} failure={failure} />
           <div className="actions">
             <button type="submit" className="button">

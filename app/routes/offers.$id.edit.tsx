@@ -31,7 +31,9 @@ function yuanText(fen: bigint | null): string {
 // The owner's page of one offer: edit while draft or published, publish, withdraw.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
-  const detail = await domainCall(() => offerDetail({ db: db(context), actor: current.actor, offerId: params.id ?? "" }));
+  const detail = await domainCall(() =>
+    offerDetail({ db: db(context), actor: current.actor, offerId: params.id ?? "" }),
+  );
   if (!detail.isOwner) throw Response.json({ permission: "publish:offer:own" }, { status: 403 });
   const o = detail.offer;
   const defaults: OfferFormDefaults = {
@@ -86,7 +88,8 @@ export default function EditOffer() {
   return (
     <>
       <p className="small">
-        <Link to={`/offers/${o.id}`}>← {t("offer.publicPage")}</Link> · <Link to="/offers/mine">{t("offers.mine")}</Link>
+        <Link to={`/offers/${o.id}`}>← {t("offer.publicPage")}</Link> ·{" "}
+        <Link to="/offers/mine">{t("offers.mine")}</Link>
       </p>
       <h1>{o.title}</h1>
       <div className="meta">
@@ -121,7 +124,12 @@ export default function EditOffer() {
               <CsrfInput />
               <input type="hidden" name="intent" value="withdraw" />
               <FormAlert failure={failureOf(failure, "withdraw")} />
-              <Control id="w-reason" name="reason" label={t("offerForm.withdrawReason")} failure={failureOf(failure, "withdraw")} />
+              <Control
+                id="w-reason"
+                name="reason"
+                label={t("offerForm.withdrawReason")}
+                failure={failureOf(failure, "withdraw")}
+              />
               <button type="submit" className="button secondary">
                 {t("offerForm.withdraw")}
               </button>

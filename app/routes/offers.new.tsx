@@ -17,7 +17,6 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
 ];
 
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
   const orgs = sellerOrganisations(current);
@@ -32,7 +31,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const organisationId = orgs.find((o) => o.id === form.get("organisationId"))?.id ?? orgs[0]?.id ?? "none";
   await requirePermission(request, context, "publish:offer:own", { organisationId });
   try {
-    const offer = await createOffer({ db: db(context), actor: current.actor, organisationId, input: offerFormInput(form) });
+    const offer = await createOffer({
+      db: db(context),
+      actor: current.actor,
+      organisationId,
+      input: offerFormInput(form),
+    });
     return redirect(`/offers/${offer.id}/edit?created=1`);
   } catch (error) {
     return transferFailure(error, form);
