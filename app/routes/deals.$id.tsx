@@ -595,7 +595,7 @@ export default function DealWorkspace() {
               return (
                 <li key={m.id} className="challenge-card" data-testid={`instalment-${m.index}`}>
                   <h3>
-                    {t("deal.instalmentN", { n: m.index + 1 })} · <Money value={m.amountFen} />
+                    {t("deal.instalmentN", { n: m.index })} · <Money value={m.amountFen} />
                   </h3>
                   <div className="meta">
                     <InstalmentStatusBadge status={m.status} />
@@ -688,7 +688,7 @@ export default function DealWorkspace() {
             {data.disputes.map((x) => (
               <li key={x.id}>
                 <div className="who">
-                  {t("deal.instalmentN", { n: x.instalmentIndex + 1 })} · <DateTime value={x.createdAt} />
+                  {t("deal.instalmentN", { n: x.instalmentIndex })} · <DateTime value={x.createdAt} />
                 </div>
                 <div className="pre-wrap">{x.reason}</div>
                 {x.outcome ? (
