@@ -307,6 +307,7 @@ export const enTransfer: Record<keyof typeof zhCNTransfer, string> = {
   "deal.done.cancel": "The deal is cancelled.",
   "deal.done.arbitrate": "Decided; the money has moved as decided.",
   "broker.title": "Broker desk",
+  "broker.wallet": "Personal wallet (commissions paid in)",
   "broker.credential": "Credential no.",
   "broker.editProfile": "Edit broker profile",
   "broker.record": "Track record",

@@ -295,6 +295,7 @@ export const zhCNTransfer = {
   "deal.done.cancel": "交易已取消。",
   "deal.done.arbitrate": "裁决已作出，款项已按裁决划转。",
   "broker.title": "技术经理人工作台",
+  "broker.wallet": "个人账户余额（佣金入账）",
   "broker.credential": "证书编号",
   "broker.editProfile": "编辑经纪人资料",
   "broker.record": "业绩",

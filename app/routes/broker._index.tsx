@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { brokerDashboard, introduce, listOffers } from "../domain.server.ts";
+import { addresses } from "#domain/ledger/addresses.ts";
+import { brokerDashboard, getBalance, introduce, listOffers } from "../domain.server.ts";
 import { Control } from "../components/challenge.tsx";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { DateTime } from "../components/datetime.tsx";
@@ -25,7 +26,7 @@ export const links: LinksFunction = () => [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await requirePermission(request, context, "broker:deal:any");
   const d = db(context);
-  const [dash, market, enterprises] = await Promise.all([
+  const [dash, market, enterprises, wallet] = await Promise.all([
     brokerDashboard({ db: d, actor: current.actor }),
     listOffers({ db: d, actor: current.actor, filters: {}, pageSize: 100 }),
     d.organisation.findMany({
@@ -34,11 +35,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       orderBy: { name: "asc" },
       take: 500,
     }),
+    // The broker's own wallet, where commissions are paid (user:<id>:wallet in the ledger).
+    getBalance({ db: d, address: addresses.userWallet(current.actor.userId) }),
   ]);
   return {
     ...plain(dash),
     offers: market.offers.filter((o) => o.pricing !== "auction").map((o) => ({ id: o.id, title: o.title })),
     enterprises,
+    walletFen: (wallet?.posted ?? 0n).toString(),
   };
 }
 
@@ -86,6 +90,10 @@ export default function BrokerDashboard() {
           <dt>{t("broker.commissionEarned")}</dt>
           <dd data-testid="commission-earned">
             <Money value={data.commissionEarnedFen} />
+          </dd>
+          <dt>{t("broker.wallet")}</dt>
+          <dd data-testid="broker-wallet">
+            <Money value={data.walletFen} />
           </dd>
           <dt>{t("broker.completedDeals")}</dt>
           <dd>{data.record.completedDeals}</dd>
