@@ -1,5 +1,8 @@
 import { useT } from "../utils/i18n.tsx";
 
+/** Instalment rows of the terms form (no JavaScript: empty rows are ignored). */
+export const INSTALMENT_ROWS = 4;
+
 /** An offer's, deal's or instalment's status as a coloured badge. */
 export function OfferStatusBadge({ status }: { status: string }) {
   const t = useT();

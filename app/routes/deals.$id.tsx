@@ -24,7 +24,7 @@ import { CsrfInput } from "../components/csrf-input.tsx";
 import { DateTime } from "../components/datetime.tsx";
 import { FormAlert, type FailureLike } from "../components/form.tsx";
 import { Money } from "../components/money.tsx";
-import { DealStatusBadge, InstalmentStatusBadge } from "../components/transfer.tsx";
+import { DealStatusBadge, INSTALMENT_ROWS, InstalmentStatusBadge } from "../components/transfer.tsx";
 import challengeStyles from "../styles/challenges.css";
 import styles from "../styles/transfer.css";
 import { requireUser } from "../utils/auth.server.ts";
@@ -32,7 +32,6 @@ import { db, plain, shanghaiInputValue, shanghaiInstant } from "../utils/challen
 import { now } from "../utils/clock.server.ts";
 import { domainCall } from "../utils/domain.server.ts";
 import { appErrorResponse, failureResponse, parseForm } from "../utils/forms.server.ts";
-import { INSTALMENT_ROWS } from "../utils/transfer.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
 export const links: LinksFunction = () => [

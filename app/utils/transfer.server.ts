@@ -10,12 +10,10 @@ import type { OfferInput } from "#domain/transfer/offers.ts";
 import { AppError, isAppError } from "#domain/errors.ts";
 import { parseMoney } from "../domain.server.ts";
 import { RIGHT_ROWS } from "../components/offer-form.tsx";
+export { INSTALMENT_ROWS } from "../components/transfer.tsx";
 import type { CurrentUser } from "./auth.server.ts";
 import { shanghaiInstant } from "./challenges.server.ts";
 import { appErrorResponse } from "./forms.server.ts";
-
-/** Instalment rows of the terms form. */
-export const INSTALMENT_ROWS = 4;
 
 /** Organisations the user may list offers for: universities and research institutes. */
 export function sellerOrganisations(current: CurrentUser) {

@@ -4,7 +4,7 @@ import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { formatYuan } from "#domain/money/money.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { hasChromium, launchBrowser, screenshot, step, visibleText, withPage } from "./support/browser.ts";
+import { hasChromium, launchBrowser, screenshot, step, visible, visibleText, withPage } from "./support/browser.ts";
 
 const UNIVERSITY = "gaoxiao@demo.jiebang.cn"; // 王丽华, 昆明理工大学科技处
 const BROKER = "jingjiren@demo.jiebang.cn"; // 赵志强
@@ -84,16 +84,16 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
         await page.getByRole("button", { name: "保存草稿" }).click();
         await page.waitForURL(/\/offers\/[^/]+\/edit\?created=1$/);
         await page.getByRole("button", { name: "发布", exact: true }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("成果已发布");
+        await visible(page.getByRole("status").filter({ hasText: "成果已发布" }));
         offerUrl = page.url().replace(/\/edit.*$/, "");
       });
       await step(page, "offer-public", async () => {
         await page.goto(`${app.baseUrl}/offers?field=钠离子电池`);
         await page.getByRole("link", { name: TITLE }).click();
         await page.waitForURL(offerUrl);
-        await expect(visibleText(page.locator('[data-testid="offer-price"]'))).resolves.toContain("¥200,000.00");
-        await expect(visibleText(page.locator('[data-testid="offer-price"]'))).resolves.toContain("20万元");
-        await expect(visibleText(page.locator('[data-testid="rights"]'))).resolves.toContain("ZL202410123456.7");
+        await visible(page.locator('[data-testid="offer-price"]').filter({ hasText: "¥200,000.00" }));
+        await visible(page.locator('[data-testid="offer-price"]').filter({ hasText: "20万元" }));
+        await visible(page.locator('[data-testid="rights"]').filter({ hasText: "ZL202410123456.7" }));
         await screenshot(page, "transfer-offer");
       });
     });
@@ -121,8 +121,8 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
         await form.getByLabel("受让方").selectOption({ label: BUYER.org });
         await form.getByLabel("推荐说明").fill("该企业正在建设钠电池中试线。");
         await form.getByRole("button", { name: "记录推荐" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("推荐已记录");
-        await expect(visibleText(page.locator('[data-testid="introductions"]'))).resolves.toContain(BUYER.org);
+        await visible(page.getByRole("status").filter({ hasText: "推荐已记录" }));
+        await visible(page.locator('[data-testid="introductions"]').filter({ hasText: BUYER.org }));
       });
     });
   });
@@ -131,13 +131,13 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
     await buyer(async (page) => {
       await step(page, "inquire", async () => {
         await page.goto(offerUrl);
-        await expect(visibleText(page.locator("main"))).resolves.toContain("联系方式不公开");
+        await visible(page.locator("main").filter({ hasText: "联系方式不公开" }));
         const form = page.locator('[data-testid="inquiry-form"]');
         await form.getByLabel("询价留言").fill("我司计划年产 500 吨硬碳负极，希望了解转让条件。");
         await form.getByRole("button", { name: "发起询价" }).click();
         await page.waitForURL(/\/deals\/[^/]+$/);
         dealUrl = page.url();
-        await expect(visibleText(page.locator('[data-testid="thread"]'))).resolves.toContain("年产 500 吨");
+        await visible(page.locator('[data-testid="thread"]').filter({ hasText: "年产 500 吨" }));
       });
     });
     await demo(BROKER, async (page) => {
@@ -145,18 +145,18 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
         await page.goto(dealUrl);
         await page.getByLabel("留言").fill("已与让与方沟通，建议一次性付款。");
         await page.getByRole("button", { name: "发送" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("留言已发送");
+        await visible(page.getByRole("status").filter({ hasText: "留言已发送" }));
         await page.getByLabel("付款方").selectOption("seller");
         await page.getByLabel("佣金比例（%）").fill("5");
         await page.getByRole("button", { name: "提出佣金协议" }).click();
-        await expect(visibleText(page.locator('[data-testid="commission"]'))).resolves.toContain("按成交额 5.00%");
+        await visible(page.locator('[data-testid="commission"]').filter({ hasText: "按成交额 5.00%" }));
       });
     });
     await demo(UNIVERSITY, async (page) => {
       await step(page, "terms", async () => {
         await page.goto(dealUrl);
         await page.getByRole("button", { name: "签署佣金协议" }).click();
-        await expect(visibleText(page.locator('[data-testid="commission"]'))).resolves.toContain("付款方已签署");
+        await visible(page.locator('[data-testid="commission"]').filter({ hasText: "付款方已签署" }));
         const form = page.locator('[data-testid="terms-form"]');
         await form.getByLabel("成交价格").fill("200000");
         await form.getByLabel("合同条款").fill("专利权全部转让；让与方提供工艺包与两次现场指导。");
@@ -164,9 +164,9 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
         await form.getByLabel("到期日 1").fill(shanghaiDate(30));
         await form.getByLabel("交付内容 1").fill("专利权转移登记、工艺包");
         await form.getByRole("button", { name: "保存条款" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("条款已保存");
+        await visible(page.getByRole("status").filter({ hasText: "条款已保存" }));
         await page.getByRole("button", { name: "以让与方身份签署" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("已签署");
+        await visible(page.getByRole("status").filter({ hasText: "已签署" }));
       });
     });
   });
@@ -175,7 +175,7 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
     await buyer(async (page) => {
       await page.goto(dealUrl);
       await page.getByRole("button", { name: "以受让方身份签署" }).click();
-      await expect(visibleText(page.getByRole("status"))).resolves.toContain("已签署");
+      await visible(page.getByRole("status").filter({ hasText: "已签署" }));
     });
     const year = shanghaiDate(0).slice(0, 4);
     const registration = `${year}53010100${String(Date.now()).slice(-6)}`;
@@ -184,7 +184,7 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
         await page.goto(dealUrl);
         await page.getByLabel("技术合同登记号").fill(registration);
         await page.getByRole("button", { name: "录入登记号" }).click();
-        await expect(visibleText(page.locator('[data-testid="registration"]'))).resolves.toContain(registration);
+        await visible(page.locator('[data-testid="registration"]').filter({ hasText: registration }));
       });
     });
     let referenceCode = "";
@@ -207,14 +207,14 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
       await form.getByLabel("银行流水号").fill(`CCB${Date.now()}`);
       await form.getByRole("button", { name: "核对信息" }).click();
       await page.locator(".summary").getByRole("button", { name: "确认入账" }).click();
-      await expect(visibleText(page.getByRole("status"))).resolves.toContain(`已为 ${BUYER.org} 入账`);
+      await visible(page.getByRole("status").filter({ hasText: `已为 ${BUYER.org} 入账` }));
     });
     await buyer(async (page) => {
       await step(page, "fund", async () => {
         await page.goto(dealUrl);
         await page.getByRole("button", { name: "存入托管" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("款项已存入托管");
-        await expect(visibleText(page.locator('[data-testid="deal-money"]'))).resolves.toContain("¥200,000.00");
+        await visible(page.getByRole("status").filter({ hasText: "款项已存入托管" }));
+        await visible(page.locator('[data-testid="deal-money"]').filter({ hasText: "¥200,000.00" }));
       });
     });
   });
@@ -224,16 +224,18 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
       await page.goto(dealUrl);
       await page.getByLabel("交付说明").fill("专利转移登记已提交，工艺包已上传。");
       await page.getByRole("button", { name: "确认已交付" }).click();
-      await expect(visibleText(page.getByRole("status"))).resolves.toContain("已标记交付");
+      await visible(page.getByRole("status").filter({ hasText: "已标记交付" }));
     });
     await buyer(async (page) => {
       await step(page, "confirm", async () => {
         await page.goto(dealUrl);
         await page.getByRole("button", { name: "确认验收并付款" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain(
-          "付让与方 ¥184,000.00，平台服务费 ¥6,000.00，经纪佣金 ¥10,000.00",
+        await visible(
+          page
+            .getByRole("status")
+            .filter({ hasText: "付让与方 ¥184,000.00，平台服务费 ¥6,000.00，经纪佣金 ¥10,000.00" }),
         );
-        await expect(visibleText(page.locator('[data-testid="paid-to-seller"]'))).resolves.toContain("¥184,000.00");
+        await visible(page.locator('[data-testid="paid-to-seller"]').filter({ hasText: "¥184,000.00" }));
         await screenshot(page, "transfer-deal-completed");
       });
     });
