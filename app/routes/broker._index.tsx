@@ -114,7 +114,7 @@ export default function BrokerDashboard() {
               <DealStatusBadge status={p.status} />
               {p.count > 0 ? (
                 <div className="small">
-                  <Money value={p.valueFen} />
+                  <Money value={p.valueFen} wan={false} />
                 </div>
               ) : null}
             </li>
