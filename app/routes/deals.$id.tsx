@@ -116,12 +116,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await postMessage({ ...base, body: v.body });
         break;
       case "terms": {
-        const raw = v as unknown as Record<string, string | undefined>;
+        // conform nests `instalments.0.amount` into instalments[0].amount.
+        const raw = v as unknown as {
+          price?: string;
+          instalments?: ({ [k: string]: string | undefined } | undefined)[];
+        };
         const instalments = [];
         for (let i = 0; i < INSTALMENT_ROWS; i++) {
-          const amount = (raw[`instalments.${i}.amount`] ?? "").trim();
-          const due = (raw[`instalments.${i}.dueDate`] ?? "").trim();
-          const deliverable = (raw[`instalments.${i}.deliverable`] ?? "").trim();
+          const row = raw.instalments?.[i] ?? {};
+          const amount = (row.amount ?? "").trim();
+          const due = (row.dueDate ?? "").trim();
+          const deliverable = (row.deliverable ?? "").trim();
           if (!amount && !due && !deliverable) continue;
           const dueDate = shanghaiInstant(due, true);
           if (!dueDate) throw field("errors.transfer.instalmentDueDate", `instalments.${i}.dueDate`, { index: i + 1 });
@@ -413,9 +418,9 @@ export default function DealWorkspace() {
                 <tbody>
                   {Array.from({ length: INSTALMENT_ROWS }, (_, i) => {
                     const m = data.instalments[i];
-                    const fv = f("terms")?.values;
+                    const fv = f("terms")?.values?.instalments as Record<string, unknown>[] | undefined;
                     const val = (k: string, fb: string) => {
-                      const e = fv?.[`instalments.${i}.${k}`];
+                      const e = fv?.[i]?.[k];
                       return typeof e === "string" ? e : fb;
                     };
                     const err =
@@ -454,6 +459,9 @@ export default function DealWorkspace() {
                 </tbody>
               </table>
             </div>
+            {f("terms")?.fieldErrors?.instalments ? (
+              <span className="error">{t(f("terms")!.fieldErrors!.instalments!, f("terms")?.fieldParams)}</span>
+            ) : null}
             <div className="actions">
               <button type="submit" className="button">
                 {t("deal.saveTerms")}
