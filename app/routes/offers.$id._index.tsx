@@ -136,7 +136,7 @@ export default function OfferDetail() {
           <section className="panel">
             <dl className="facts">
               <dt>{t("offer.trl")}</dt>
-              <dd>{t("transfer.trl", { level: o.trl })}</dd>
+              <dd>{o.trl} / 9</dd>
               <dt>{t("challenges.industry")}</dt>
               <dd>{t(`challenge.industry.${o.industry}`)}</dd>
               <dt>{t("offers.field")}</dt>
