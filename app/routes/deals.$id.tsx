@@ -146,9 +146,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await signDeal({ ...base, side: v.side, termsVersion: v.termsVersion });
         break;
       case "register": {
-        const date = shanghaiInstant(v.registrationDate);
-        if (!date) throw field("errors.transfer.registrationDate", "registrationDate");
-        await recordRegistration({ ...base, registrationNumber: v.registrationNumber, registrationDate: date });
+        // A calendar day: its last instant (today: now), so a contract registered the day it was signed passes.
+        const day = shanghaiInstant(v.registrationDate, true);
+        if (!day) throw field("errors.transfer.registrationDate", "registrationDate");
+        const registrationDate = day > base.now ? base.now : day;
+        await recordRegistration({ ...base, registrationNumber: v.registrationNumber, registrationDate });
         break;
       }
       case "fund":
