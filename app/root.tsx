@@ -120,6 +120,7 @@ function Header({ data }: { data: RootData }) {
         <nav aria-label={t("nav.home")} className="main-nav">
           <Link to="/">{t("nav.home")}</Link>
           <Link to="/challenges">{t("nav.challenges")}</Link>
+          <Link to="/offers">{t("nav.offers")}</Link>
           <Link to="/search">{t("nav.search")}</Link>
           {data.user ? <Link to="/dashboard">{t("nav.dashboard")}</Link> : null}
           {data.nav.map((item) => (

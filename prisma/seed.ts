@@ -6,6 +6,7 @@
  */
 import type { Db } from "#domain/db/client.ts";
 import { SEEDED_STATES, createChallengeInState, type ChallengeWorld } from "#tests/support/challenge-factories.ts";
+import { seedTransfer } from "./seed-transfer.ts";
 import { DEFAULT_PASSWORD, actorOf, createOrganisation, createUser, createZone } from "#tests/support/factories.ts";
 
 interface SeedLog {
@@ -61,16 +62,23 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
   const user = (email: string, name: string, extra: Omit<Parameters<typeof createUser>[0], "db" | "email" | "name">) =>
     createUser({ db, email, name, password: DEMO_PASSWORD, ...extra });
 
-  await user("qiye@demo.jiebang.cn", "李建国", { memberships: [{ organisationId: lithium.id, role: "owner" }] });
+  const buyer = await user("qiye@demo.jiebang.cn", "李建国", {
+    memberships: [{ organisationId: lithium.id, role: "owner" }],
+  });
   const seeker = await user("fabang@demo.jiebang.cn", "杨春华", {
     memberships: [{ organisationId: agritech.id, role: "owner" }],
   });
-  await user("gaoxiao@demo.jiebang.cn", "王丽华", { memberships: [{ organisationId: kust.id, role: "admin" }] });
+  const universityAdmin = await user("gaoxiao@demo.jiebang.cn", "王丽华", {
+    memberships: [{ organisationId: kust.id, role: "admin" }],
+  });
   const researcher = await user("keyan@demo.jiebang.cn", "张云龙", {
     roles: ["researcher"],
     memberships: [{ organisationId: kust.id, role: "member" }],
   });
-  await user("jingjiren@demo.jiebang.cn", "赵志强", { roles: ["broker"], brokerCredentialNo: "JSJJ-53-2026-00118" });
+  const broker = await user("jingjiren@demo.jiebang.cn", "赵志强", {
+    roles: ["broker"],
+    brokerCredentialNo: "JSJJ-53-2026-00118",
+  });
   const expert = await user("zhuanjia@demo.jiebang.cn", "陈海燕", {
     roles: ["expert"],
     memberships: [{ organisationId: materials.id, role: "member" }],
@@ -121,6 +129,27 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
   };
   for (const state of SEEDED_STATES) await createChallengeInState({ db, world, state });
   options.log?.info(`seeded ${SEEDED_STATES.length} challenges, one in each state of the process`);
+
+  await seedTransfer({
+    db,
+    world: {
+      zoneId: kunming.id,
+      university: kust,
+      enterprise: lithium,
+      seller: await actor(universityAdmin),
+      sellerMember: world.solverA,
+      buyer: await actor(buyer),
+      buyerMember: await actor(await extra("陈晓东", { memberships: [{ organisationId: lithium.id }] })),
+      broker: await actor(broker),
+      agency: testing,
+      officer: world.officer,
+      otherOfficer: world.otherOfficer,
+      stranger: world.stranger,
+      finance: world.finance,
+    },
+    relatedBuyer: { organisationId: agritech.id, actor: world.seeker },
+    log: options.log,
+  });
 }
 
 /** Seeds only a database with no zones yet; true when it seeded. */

@@ -54,7 +54,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const LINKS: Partial<Record<DashboardKind, { to: string; key: string }[]>> = {
-  zone_officer: [{ to: "/audit", key: "dashboard.zone_officer.auditLink" }],
+  zone_officer: [
+    { to: "/audit", key: "dashboard.zone_officer.auditLink" },
+    { to: "/zone/deals", key: "dashboard.transfer.zoneDeals" },
+  ],
+  enterprise: [
+    { to: "/offers", key: "dashboard.transfer.browseOffers" },
+    { to: "/deals", key: "dashboard.transfer.myDeals" },
+  ],
+  university: [
+    { to: "/offers/new", key: "dashboard.transfer.listOffer" },
+    { to: "/offers/mine", key: "dashboard.transfer.myOffers" },
+    { to: "/deals", key: "dashboard.transfer.myDeals" },
+  ],
+  broker: [
+    { to: "/broker", key: "dashboard.transfer.brokerDashboard" },
+    { to: "/broker/profile", key: "dashboard.transfer.brokerProfile" },
+    { to: "/deals", key: "dashboard.transfer.myDeals" },
+  ],
   platform_admin: [
     { to: "/admin/jobs", key: "dashboard.platform_admin.jobsLink" },
     { to: "/audit", key: "nav.audit" },

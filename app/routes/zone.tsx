@@ -99,7 +99,8 @@ export default function ZoneQueue() {
     <>
       <h1>{t("zone.title")}</h1>
       <p className="muted">
-        {t("zone.lead")} <Link to="/zone/settings">{t("zoneSettings.link")}</Link>
+        {t("zone.lead")} <Link to="/zone/settings">{t("zoneSettings.link")}</Link> ·{" "}
+        <Link to="/zone/deals">{t("zoneDeals.title")}</Link>
       </p>
       <section className="panel" aria-labelledby="approvals-heading">
         <h2 id="approvals-heading">{t("zone.approvals", { count: queue.approvals.length })}</h2>

@@ -41,6 +41,9 @@ function navFor(actor: Actor): CurrentUser["nav"] {
   }
   if (actor.memberships.some((m) => m.orgType === "zone_administration"))
     nav.push({ to: "/zone", labelKey: "nav.zoneQueue" });
+  if (actor.memberships.some((m) => m.orgType === "university" || m.orgType === "research_institute"))
+    nav.push({ to: "/offers/mine", labelKey: "nav.myOffers" });
+  if (can(actor, "broker:deal:any")) nav.push({ to: "/broker", labelKey: "nav.broker" });
   if (actor.memberships.some((m) => m.role !== "member")) nav.push({ to: "/members", labelKey: "nav.members" });
   if (can(actor, "read:audit:any") || actor.memberships.some((m) => m.orgType === "zone_administration")) {
     nav.push({ to: "/audit", labelKey: "nav.audit" });
