@@ -36,21 +36,50 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
-/** Pages through a table by id (cursor paging: stable while rows change). */
+/**
+ * Pages through a table by id (cursor paging: stable while rows change). `toDocuments` maps one
+ * page at a time, so a definition can load what its rows refer to (zones, organisations) once per
+ * page; a row that must not be searchable maps to null.
+ */
 export async function* pagesById<R extends { id: string }>(
   fetch: (after: string | undefined, take: number) => Promise<R[]>,
   batchSize: number,
-  toDocument: (row: R) => SearchDocument | null,
+  toDocuments: (rows: R[]) => (SearchDocument | null)[] | Promise<(SearchDocument | null)[]>,
 ): AsyncIterable<SearchDocument[]> {
   let after: string | undefined;
   for (;;) {
     const rows = await fetch(after, batchSize);
     if (rows.length === 0) return;
-    const documents = rows.map(toDocument).filter((d): d is SearchDocument => d !== null);
+    const documents = (await toDocuments(rows)).filter((d): d is SearchDocument => d !== null);
     if (documents.length > 0) yield documents;
     if (rows.length < batchSize) return;
     after = rows[rows.length - 1]!.id;
   }
+}
+
+/** The zones and organisations a page of rows names, looked up once per page. */
+export async function zonesAndOrganisations(
+  db: DbOrTx,
+  zoneIds: Iterable<string>,
+  organisationIds: Iterable<string>,
+): Promise<{
+  zones: Map<string, { code: string; nameZh: string; nameEn: string }>;
+  organisations: Map<string, { name: string; type: string }>;
+}> {
+  const [zones, organisations] = await Promise.all([
+    db.zone.findMany({
+      where: { id: { in: [...new Set(zoneIds)] } },
+      select: { id: true, code: true, nameZh: true, nameEn: true },
+    }),
+    db.organisation.findMany({
+      where: { id: { in: [...new Set(organisationIds)] } },
+      select: { id: true, name: true, type: true },
+    }),
+  ]);
+  return {
+    zones: new Map(zones.map((z) => [z.id, z])),
+    organisations: new Map(organisations.map((o) => [o.id, o])),
+  };
 }
 
 export function withoutUndefined(document: Record<string, unknown>): SearchDocument {

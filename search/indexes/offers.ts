@@ -1,7 +1,14 @@
 import type { DbOrTx } from "#domain/db/client.ts";
 import type { TransferOfferStatus } from "#db/generated/client/client.ts";
 import { DEFAULT_RANKING_RULES, type IndexSettings, type SearchDocument } from "../engine.ts";
-import { fenNumber, unixSeconds, withoutUndefined, type IndexDefinition } from "./definition.ts";
+import {
+  fenNumber,
+  unixSeconds,
+  withoutUndefined,
+  type IndexDefinition,
+  pagesById,
+  zonesAndOrganisations,
+} from "./definition.ts";
 import { TECHNOLOGY_SYNONYMS } from "./synonyms.ts";
 
 /**
@@ -106,21 +113,12 @@ export const offerSettings: IndexSettings = {
   synonyms: TECHNOLOGY_SYNONYMS,
 };
 
-async function related(db: DbOrTx, rows: Row[]): Promise<Related> {
-  const [zones, organisations] = await Promise.all([
-    db.zone.findMany({
-      where: { id: { in: [...new Set(rows.map((r) => r.zoneId))] } },
-      select: { id: true, code: true, nameZh: true, nameEn: true },
-    }),
-    db.organisation.findMany({
-      where: { id: { in: [...new Set(rows.map((r) => r.ownerOrganisationId))] } },
-      select: { id: true, name: true, type: true },
-    }),
-  ]);
-  return {
-    zones: new Map(zones.map((z) => [z.id, z])),
-    organisations: new Map(organisations.map((o) => [o.id, o])),
-  };
+function related(db: DbOrTx, rows: Row[]): Promise<Related> {
+  return zonesAndOrganisations(
+    db,
+    rows.map((r) => r.zoneId),
+    rows.map((r) => r.ownerOrganisationId),
+  );
 }
 
 export const offersIndexDefinition: IndexDefinition = {
@@ -132,20 +130,19 @@ export const offersIndexDefinition: IndexDefinition = {
   },
   async *all(db, batchSize) {
     const where = { visibility: "public" as const, status: { in: SEARCHABLE_OFFER_STATUSES } };
-    let after: string | undefined;
-    for (;;) {
-      const rows: Row[] = await db.transferOffer.findMany({
-        where: { ...where, ...(after ? { id: { gt: after } } : {}) },
-        select,
-        orderBy: { id: "asc" },
-        take: batchSize,
-      });
-      if (rows.length === 0) return;
-      const context = await related(db, rows);
-      const documents = rows.map((row) => offerDocument(row, context)).filter((d): d is SearchDocument => !!d);
-      if (documents.length > 0) yield documents;
-      if (rows.length < batchSize) return;
-      after = rows[rows.length - 1]!.id;
-    }
+    yield* pagesById(
+      (after, take): Promise<Row[]> =>
+        db.transferOffer.findMany({
+          where: { ...where, ...(after ? { id: { gt: after } } : {}) },
+          select,
+          orderBy: { id: "asc" },
+          take,
+        }),
+      batchSize,
+      async (rows) => {
+        const context = await related(db, rows);
+        return rows.map((row) => offerDocument(row, context));
+      },
+    );
   },
 };

@@ -65,7 +65,7 @@ function organisationsIndex(name: string, types: string[] | undefined): IndexDef
             take,
           }),
         batchSize,
-        organisationDocument,
+        (rows) => rows.map(organisationDocument),
       );
     },
   };

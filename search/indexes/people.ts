@@ -79,7 +79,7 @@ export const peopleIndexDefinition: IndexDefinition = {
           take,
         }),
       batchSize,
-      personDocument,
+      (rows) => rows.map(personDocument),
     );
   },
 };
