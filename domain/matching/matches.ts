@@ -123,8 +123,8 @@ function emptyRecord(): Record_ {
 }
 
 /**
- * Track record of solvers from the challenge tables: the fields and industries of the challenges
- * they bid on, the challenges they won and the milestones accepted on those.
+ * Track record of solvers: the fields and industries of the challenges they bid on, the challenges
+ * they won and the milestones accepted on those, and an organisation's completed technology deals.
  */
 async function solverRecords(
   db: DbOrTx,
@@ -169,6 +169,19 @@ async function solverRecords(
     if (who.userIds?.includes(bid.leadUserId)) add(users, bid.leadUserId, bid);
     if (bid.organisationId && who.organisationIds?.includes(bid.organisationId))
       add(organisations, bid.organisationId, bid);
+  }
+  // Completed technology deals in which the organisation was the transferor (出让方).
+  if (who.organisationIds?.length) {
+    const deals = await db.transferDeal.groupBy({
+      by: ["sellerOrganisationId"],
+      where: { sellerOrganisationId: { in: who.organisationIds }, status: "completed" },
+      _count: { _all: true },
+    });
+    for (const d of deals) {
+      let record = organisations.get(d.sellerOrganisationId);
+      if (!record) organisations.set(d.sellerOrganisationId, (record = emptyRecord()));
+      record.history.completedDeals += d._count._all;
+    }
   }
   return { users, organisations };
 }
@@ -585,8 +598,8 @@ export interface BrokerBoard {
 
 /**
  * The broker's matching board: for each organisation the broker serves, its open challenges'
- * matches and its offers' matches. Until introductions exist (issue 5, transfer), a broker serves
- * the organisations they are a member of (ADR 0014).
+ * matches and its offers' matches. A broker serves the organisations they introduced or brokered a
+ * deal for, and those they are a member of (ADR 0014).
  */
 export async function brokerMatchBoard(options: {
   db: DbOrTx;
@@ -599,8 +612,25 @@ export async function brokerMatchBoard(options: {
   if (!can(actor, "broker:deal:any")) {
     throw new AppError("forbidden", "errors.forbidden", { params: { permission: "broker:deal:any" } });
   }
+  // The organisations a broker serves: those they introduced to an offer or brokered a deal
+  // for (the transfer market's own record), and those they are a member of.
+  const [introduced, brokered] = await Promise.all([
+    db.brokerIntroduction.findMany({
+      where: { brokerUserId: actor.userId },
+      select: { buyerOrganisationId: true },
+    }),
+    db.transferDeal.findMany({
+      where: { brokerUserId: actor.userId },
+      select: { buyerOrganisationId: true, sellerOrganisationId: true },
+    }),
+  ]);
+  const servedIds = new Set([
+    ...actor.memberships.map((m) => m.organisationId),
+    ...introduced.map((i) => i.buyerOrganisationId),
+    ...brokered.flatMap((d) => [d.buyerOrganisationId, d.sellerOrganisationId]),
+  ]);
   const served = await db.organisation.findMany({
-    where: { id: { in: actor.memberships.map((m) => m.organisationId) } },
+    where: { id: { in: [...servedIds] } },
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });
