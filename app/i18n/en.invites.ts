@@ -11,6 +11,9 @@ export const enInvites: Record<keyof typeof zhCNInvites, string> = {
   "invites.add": "Invite",
   "invites.remove": "Remove",
   "invites.researcher": "Researcher",
+  "invites.visibility": "Who can see it",
+  "invites.visibilityHint":
+    "With “Invited solvers only”, only the solvers you invite see the challenge; invite them in the challenge workspace after saving.",
   "invites.mineTitle": "Challenges I am invited to",
   "manage.done.inviteSolver": "Invited.",
   "manage.done.uninviteSolver": "Invitation removed.",

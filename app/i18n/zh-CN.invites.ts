@@ -10,6 +10,8 @@ export const zhCNInvites = {
   "invites.add": "邀请",
   "invites.remove": "移除",
   "invites.researcher": "研究人员",
+  "invites.visibility": "可见范围",
+  "invites.visibilityHint": "选择“定向邀请”时，只有受邀的解题方能看到榜单；保存后在榜单工作台中邀请。",
   "invites.mineTitle": "邀请我参与的榜单",
   "manage.done.inviteSolver": "已邀请。",
   "manage.done.uninviteSolver": "已移除邀请。",
