@@ -10,6 +10,7 @@ import { hasChromium, launchBrowser, step, visibleText, withPage } from "./suppo
 const SEEKER = "fabang@demo.jiebang.cn";
 const OFFICER = "guanwei@demo.jiebang.cn";
 const SOLVER = "keyan@demo.jiebang.cn";
+const STRANGER = "fangke@demo.jiebang.cn"; // signed in, no part in any challenge
 
 /**
  * The side paths of 揭榜挂帅 in Chromium, each starting from a seeded state: a withdrawal before
@@ -151,5 +152,57 @@ describe.skipIf(!hasChromium)("揭榜挂帅 side paths in Chromium", () => {
     const seekerAfter = await demo(SEEKER, available);
     expect(formatYuan(solverAfter)).toBe(formatYuan(solverBefore + 24_250_000n));
     expect(formatYuan(seekerAfter)).toBe(formatYuan(seekerBefore + 35_000_000n));
+  });
+
+  it("makes a draft invited-only, invites one researcher, and only they find it once published", async () => {
+    let id = "";
+    await demo(SEEKER, async (page) => {
+      await step(page, "invite", async () => {
+        await page.goto(`${app.baseUrl}/challenges/mine`);
+        await page.locator('[data-testid="my-challenges"] tr:has(.badge.status-draft) a').first().click();
+        await page.waitForURL(/\/manage$/);
+        id = page.url().split("/").at(-2)!;
+        await page.getByRole("link", { name: "修改草稿" }).click();
+        await page.getByLabel("可见范围").selectOption("invited");
+        await page.getByRole("button", { name: "保存修改" }).click();
+        await page.waitForURL(`${app.baseUrl}/challenges/${id}/manage`);
+        await expect(visibleText(page.locator('[data-testid="invitees"]'))).resolves.toContain("还没有邀请任何解题方");
+        await page.locator("#invite-query").fill("keyan@demo");
+        await page.getByRole("button", { name: "查找" }).click();
+        const candidate = page.locator('[data-testid="invite-candidates"] li', { hasText: "张云龙" });
+        await candidate.getByRole("button", { name: "邀请" }).click();
+        await expect(visibleText(page.locator('[data-testid="invitee-list"]'))).resolves.toContain("张云龙");
+        await page.getByRole("button", { name: "提交审核" }).click();
+        await visibleText(page.locator(".meta .badge.status-submitted"));
+      });
+    });
+    await demo(OFFICER, async (page) => {
+      await page.goto(`${app.baseUrl}/challenges/${id}/manage`);
+      await page.getByRole("button", { name: "审核通过" }).click();
+      await visibleText(page.locator(".meta .badge.status-approved"));
+    });
+    await demo(SEEKER, async (page) => {
+      await page.goto(`${app.baseUrl}/challenges/${id}/manage`);
+      await page.getByRole("button", { name: "发布榜单" }).click();
+      await visibleText(page.locator(".meta .badge.status-published"));
+      // Published: the invitee can no longer be removed.
+      await expect(
+        page.locator('[data-testid="invitee-list"]').getByRole("button", { name: "移除" }).count(),
+      ).resolves.toBe(0);
+    });
+    await demo(SOLVER, async (page) => {
+      await page.goto(`${app.baseUrl}/challenges/mine`);
+      await expect(
+        page.locator('[data-testid="invited-challenges"]').locator(`a[href="/challenges/${id}"]`).count(),
+      ).resolves.toBe(1);
+      const res = await page.goto(`${app.baseUrl}/challenges/${id}`);
+      expect(res?.status()).toBe(200);
+    });
+    await demo(STRANGER, async (page) => {
+      const res = await page.goto(`${app.baseUrl}/challenges/${id}`);
+      expect(res?.status()).toBe(404);
+      await page.goto(`${app.baseUrl}/challenges/mine`);
+      await expect(page.locator('[data-testid="invited-challenges"]').count()).resolves.toBe(0);
+    });
   });
 });
