@@ -106,6 +106,13 @@ export {
   zoneNoticeSettings,
 } from "#domain/challenges/pages.ts";
 export { setPublicNoticeDays } from "#domain/challenges/challenges.ts";
+export {
+  invitedChallenges,
+  inviteSolver,
+  listInvitees,
+  searchSolvers,
+  uninviteSolver,
+} from "#domain/challenges/invitees.ts";
 export { richTextToPlain } from "#domain/challenges/sanitize.ts";
 // technology transfer (成果转化, issue 5; docs/decisions/0012-transfer-process.md)
 export { createOffer, updateOffer, publishOffer, withdrawOffer, validateOfferInput } from "#domain/transfer/offers.ts";

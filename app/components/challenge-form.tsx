@@ -17,6 +17,7 @@ export interface ChallengeFormDefaults {
   fieldTags: string;
   bidDeadline: string;
   ipTerms: string;
+  visibility: string;
   domesticAllowed: boolean;
   internationalAllowed: boolean;
   individualsAllowed: boolean;
@@ -206,6 +207,16 @@ export function ChallengeForm({
           label={t("challengeForm.ipTerms")}
           defaultValue={defaults.ipTerms}
           options={IP_TERMS.map((i) => ({ value: i, label: t(`challenge.ipTerms.${i}`) }))}
+          failure={failure}
+        />
+        <Control
+          id="c-visibility"
+          name="visibility"
+          as="select"
+          label={t("invites.visibility")}
+          hint={t("invites.visibilityHint")}
+          defaultValue={defaults.visibility}
+          options={(["public", "invited"] as const).map((v) => ({ value: v, label: t(`challenge.visibility.${v}`) }))}
           failure={failure}
         />
         <fieldset>

@@ -1,5 +1,6 @@
 import { enAttachments } from "./en.attachments.ts";
 import { enAuctions } from "./en.auctions.ts";
+import { enInvites } from "./en.invites.ts";
 import { enManage } from "./en.manage.ts";
 import { enSearch } from "./en.search.ts";
 import { enTransfer } from "./en.transfer.ts";
@@ -980,4 +981,5 @@ export const en: Record<MessageKey, string> = {
   ...enAttachments,
   ...enAuctions,
   ...enManage,
+  ...enInvites,
 };

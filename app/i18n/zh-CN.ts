@@ -1,5 +1,6 @@
 import { zhCNAttachments } from "./zh-CN.attachments.ts";
 import { zhCNAuctions } from "./zh-CN.auctions.ts";
+import { zhCNInvites } from "./zh-CN.invites.ts";
 import { zhCNManage } from "./zh-CN.manage.ts";
 import { zhCNSearch } from "./zh-CN.search.ts";
 import { zhCNTransfer } from "./zh-CN.transfer.ts";
@@ -954,6 +955,7 @@ export const zhCN = {
   ...zhCNAttachments,
   ...zhCNAuctions,
   ...zhCNManage,
+  ...zhCNInvites,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

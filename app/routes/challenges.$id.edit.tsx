@@ -53,6 +53,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     fieldTags: c.fieldTags.join("，"),
     bidDeadline: shanghaiInputValue(c.bidDeadline),
     ipTerms: c.ipTerms,
+    visibility: c.visibility,
     domesticAllowed: c.eligibility.domesticAllowed,
     internationalAllowed: c.eligibility.internationalAllowed,
     individualsAllowed: c.eligibility.individualsAllowed,

@@ -8,14 +8,17 @@ import {
   listBids,
   listAttachments,
   listExperts,
+  listInvitees,
   myScores,
   openDispute,
   reviewRanking,
   reviewSetup,
+  searchSolvers,
 } from "../domain.server.ts";
 import { AttachmentList } from "../components/attachments.tsx";
 import { StatusBadge } from "../components/challenge.tsx";
 import { Bids, ReviewSetup } from "../components/challenge-manage/enterprise.tsx";
+import { Invitees } from "../components/challenge-manage/invitees.tsx";
 import { NextSteps } from "../components/challenge-manage/next-steps.tsx";
 import { Reviewer } from "../components/challenge-manage/reviewer.tsx";
 import { Contract, Milestones } from "../components/challenge-manage/solver.tsx";
@@ -73,6 +76,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     v.isReviewer ? myScores({ db: d, actor, challengeId }) : Promise.resolve({}),
     v.isZoneOfficer ? openDispute({ db: d, challengeId }) : Promise.resolve(null),
   ]);
+  // Invited-only: the invitees for the organisers, and the enterprise's search for more (?inviteQuery=).
+  const inviteQuery = (new URL(request.url).searchParams.get("inviteQuery") ?? "").trim().slice(0, 100);
+  let invitees: {
+    list: Awaited<ReturnType<typeof listInvitees>>;
+    candidates: Awaited<ReturnType<typeof searchSolvers>>;
+    query: string;
+  } | null = null;
+  if (organiser && detail.visibility === "invited") {
+    const list = await listInvitees({ db: d, challengeId });
+    const found = v.isSeeker ? await searchSolvers({ db: d, query: inviteQuery }) : [];
+    const taken = new Set(list.map((i) => `${i.kind}:${i.targetId}`));
+    invitees = { list, candidates: found.filter((f) => !taken.has(`${f.kind}:${f.id}`)), query: inviteQuery };
+  }
   const me = ranking?.reviewers.find((r) => r.userId === actor.userId) ?? null;
   // Files of the challenge, and of each bid this viewer may already see (bids stay sealed: the
   // domain answers not_found for a bid's files wherever listBids would refuse the bid).
@@ -100,6 +116,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     userId: actor.userId,
     attachments,
     bidFiles,
+    invitees,
   };
 }
 
@@ -205,6 +222,7 @@ export default function Manage() {
         </section>
       ) : null}
 
+      {data.invitees ? <Invitees data={data} failure={failure} /> : null}
       {data.setup ? <ReviewSetup data={data} failure={failure} /> : null}
       {data.bids ? (
         <Bids data={data} failure={failure} />

@@ -1,7 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { can } from "#domain/access/permissions.ts";
-import { enterpriseWorkspace, reviewerWorkspace, solverWorkspace } from "../domain.server.ts";
+import { enterpriseWorkspace, invitedChallenges, reviewerWorkspace, solverWorkspace } from "../domain.server.ts";
 import { StatusBadge } from "../components/challenge.tsx";
 import { DateTime } from "../components/datetime.tsx";
 import { Money } from "../components/money.tsx";
@@ -30,7 +30,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const reviews = current.roles.includes("expert")
     ? plain(await reviewerWorkspace({ db: d, actor: current.actor }))
     : [];
-  return { enterprise, solver, reviews, canPost: orgs.length > 0 };
+  const invited = plain(await invitedChallenges({ db: d, actor: current.actor }));
+  return { enterprise, solver, reviews, invited, canPost: orgs.length > 0 };
 }
 
 export default function MyChallenges() {
@@ -93,6 +94,19 @@ export default function MyChallenges() {
         </section>
       ))}
 
+      {data.invited.length > 0 ? (
+        <section className="panel" aria-labelledby="invited-heading">
+          <h2 id="invited-heading">{t("invites.mineTitle")}</h2>
+          <ul data-testid="invited-challenges">
+            {data.invited.map((c) => (
+              <li key={c.id}>
+                <Link to={`/challenges/${c.id}`}>{c.title}</Link> <StatusBadge status={c.status} /> ·{" "}
+                {t("challenges.deadline")} <DateTime value={c.bidDeadline} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {data.solver ? (
         <>
           <section className="panel" aria-labelledby="bids-heading">

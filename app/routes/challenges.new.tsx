@@ -38,6 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     fieldTags: "",
     bidDeadline: shanghaiInputValue(deadline),
     ipTerms: "non_exclusive_licence",
+    visibility: "public",
     domesticAllowed: true,
     internationalAllowed: true,
     individualsAllowed: true,

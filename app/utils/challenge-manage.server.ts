@@ -16,6 +16,7 @@ import {
   endPublicNotice,
   failChallenge,
   inviteReviewer,
+  inviteSolver,
   parseMoney,
   proposeWinner,
   publishChallenge,
@@ -32,6 +33,7 @@ import {
   startReview,
   startWork,
   submitChallenge,
+  uninviteSolver,
   withdrawChallenge,
   writeFeedback,
 } from "../domain.server.ts";
@@ -50,6 +52,8 @@ export const manageSchema = z.discriminatedUnion("intent", [
     weights: z.array(z.string()).default([]),
   }),
   z.object({ intent: z.literal("invite"), userId: text("form.required") }),
+  z.object({ intent: z.literal("inviteSolver"), userId: z.string().optional(), organisationId: z.string().optional() }),
+  z.object({ intent: z.literal("uninviteSolver"), target: id }),
   z.object({
     intent: z.literal("feedback"),
     target: id,
@@ -119,6 +123,13 @@ export async function runManageIntent(
     }
     case "invite":
       await inviteReviewer({ ...base, userId: v.userId });
+      break;
+    case "inviteSolver":
+      await inviteSolver({ ...base, userId: v.userId || undefined, organisationId: v.organisationId || undefined });
+      break;
+    case "uninviteSolver":
+      await uninviteSolver({ ...base, inviteeId: v.target });
+      done.target = v.target;
       break;
     case "feedback":
       await writeFeedback({

@@ -122,7 +122,7 @@ export function challengeFormInput(form: FormData): { input: ChallengeInput; val
     internationalAllowed: form.get("internationalAllowed") === "on",
     individualsAllowed: form.get("individualsAllowed") === "on",
     eligibleOrgTypes: ORG_TYPES.filter((o) => form.get(`eligibleOrgTypes.${o}`) === "on"),
-    visibility: "public",
+    visibility: form.get("visibility") === "invited" ? "invited" : "public",
     seekerAnonymous: form.get("seekerAnonymous") === "on",
   };
   // The domain names milestone rows by their position among the filled rows; the form by its row.

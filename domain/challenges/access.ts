@@ -85,7 +85,7 @@ export function withChallenge<T>(
   return inLedgerTransaction(db, async (tx) => work(tx, await lockChallenge(tx, challengeId)));
 }
 
-const PUBLIC = new Set<string>([
+export const PUBLIC = new Set<string>([
   "published",
   "bidding_closed",
   "under_review",

@@ -151,4 +151,7 @@ export const CHALLENGE_ERRORS = {
   objectionAnswered: "errors.objection.alreadyAnswered",
   milestoneNotFound: "errors.milestone.notFound",
   disputeNotFound: "errors.dispute.notFound",
+  inviteeInvalid: "errors.invitee.invalid",
+  inviteesNotInvitedOnly: "errors.invitee.notInvitedOnly",
+  inviteesLocked: "errors.invitee.locked",
 } as const;
