@@ -8,8 +8,8 @@ import { DEAL_STATES, createDealInState, offerInput, type TransferWorld } from "
 const DAY = 86_400_000;
 
 /**
- * 成果转化 demo data: 昆明理工大学 (gaoxiao@) lists offers in every mode and state; 云南滇中锂电
- * (qiye@) buys through the broker 赵志强 (jingjiren@), with a deal in every state; 昆明春城数字农业
+ * 成果转化 demo data: 昆明理工大学 (gaoxiao@) lists offers in every mode and state; 昆明云岭智能装备
+ * (shouyi@) buys through the broker 赵志强 (jingjiren@), with a deal in every state; 昆明春城数字农业
  * (fabang@) is a declared related party of the university, so its deal carries the flag.
  */
 export async function seedTransfer(options: {

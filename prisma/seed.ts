@@ -49,6 +49,8 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
   await org("zone_administration", yuxi.id, "玉溪高新技术产业开发区管理委员会");
   await org("zone_administration", chuxiong.id, "楚雄高新技术产业开发区管理委员会");
   const lithium = await org("enterprise", kunming.id, "云南滇中锂电新材料科技有限公司");
+  // The buyer of the 成果转化 demo deals; qiye@'s 滇中锂电 keeps an empty wallet for a first look.
+  const equipment = await org("enterprise", kunming.id, "昆明云岭智能装备有限公司");
   await org("enterprise", yuxi.id, "玉溪云烟智能装备制造有限公司");
   await org("enterprise", chuxiong.id, "楚雄彝药生物医药股份有限公司");
   const agritech = await org("enterprise", kunming.id, "昆明春城数字农业科技有限公司");
@@ -62,7 +64,7 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
   const user = (email: string, name: string, extra: Omit<Parameters<typeof createUser>[0], "db" | "email" | "name">) =>
     createUser({ db, email, name, password: DEMO_PASSWORD, ...extra });
 
-  const buyer = await user("qiye@demo.jiebang.cn", "李建国", {
+  await user("qiye@demo.jiebang.cn", "李建国", {
     memberships: [{ organisationId: lithium.id, role: "owner" }],
   });
   const seeker = await user("fabang@demo.jiebang.cn", "杨春华", {
@@ -135,11 +137,16 @@ export async function seedDemo(options: { db: Db; log?: SeedLog }): Promise<void
     world: {
       zoneId: kunming.id,
       university: kust,
-      enterprise: lithium,
+      enterprise: equipment,
       seller: await actor(universityAdmin),
       sellerMember: world.solverA,
-      buyer: await actor(buyer),
-      buyerMember: await actor(await extra("陈晓东", { memberships: [{ organisationId: lithium.id }] })),
+      buyer: await actor(
+        await extra("何振宇", {
+          email: "shouyi@demo.jiebang.cn",
+          memberships: [{ organisationId: equipment.id, role: "owner" }],
+        }),
+      ),
+      buyerMember: await actor(await extra("陈晓东", { memberships: [{ organisationId: equipment.id }] })),
       broker: await actor(broker),
       agency: testing,
       officer: world.officer,

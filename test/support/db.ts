@@ -78,7 +78,20 @@ async function createPostgresDatabase(serverUrl: string, migrationsDir: string |
       if (closed) return;
       closed = true;
       await database.close();
-      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withAdmin(serverUrl, async (admin) => {
+        // A pool's connections may still be closing after close() resolves; terminating them
+        // with FORCE would raise an error in a pool that no longer listens (an uncaught
+        // exception that fails the run). Give them up to 3 s to go, then force the rest.
+        for (let i = 0; i < 30; i++) {
+          const { rows } = await admin.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            [name],
+          );
+          if ((rows[0]?.n ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      });
     },
   };
 }
