@@ -233,7 +233,11 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         await screenshot(page, "ledger-admin");
 
         await page.getByLabel("按地址搜索账户").fill(`org:${enterpriseOrgId}:wallet`);
-        await Promise.all([page.waitForURL(/q=org/), page.getByRole("button", { name: "搜索", exact: true }).click()]);
+        // The header has a 搜索 button of its own (site search); this one is the account search's.
+        await Promise.all([
+          page.waitForURL(/q=org/),
+          page.locator("main").getByRole("button", { name: "搜索", exact: true }).click(),
+        ]);
         const accounts = page.locator('[data-testid="accounts"] tbody tr');
         await expect(accounts.count()).resolves.toBe(1);
         await accounts.first().getByRole("link").click();
