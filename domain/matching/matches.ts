@@ -598,8 +598,8 @@ export interface BrokerBoard {
 
 /**
  * The broker's matching board: for each organisation the broker serves, its open challenges'
- * matches and its offers' matches. A broker serves the organisations they introduced or brokered a
- * deal for, and those they are a member of (ADR 0014).
+ * matches and its offers' matches. A broker serves the organisations they are a member of; serving the
+ * organisations they introduced needs matching rights for non-members first (ADR 0014).
  */
 export async function brokerMatchBoard(options: {
   db: DbOrTx;
@@ -612,25 +612,8 @@ export async function brokerMatchBoard(options: {
   if (!can(actor, "broker:deal:any")) {
     throw new AppError("forbidden", "errors.forbidden", { params: { permission: "broker:deal:any" } });
   }
-  // The organisations a broker serves: those they introduced to an offer or brokered a deal
-  // for (the transfer market's own record), and those they are a member of.
-  const [introduced, brokered] = await Promise.all([
-    db.brokerIntroduction.findMany({
-      where: { brokerUserId: actor.userId },
-      select: { buyerOrganisationId: true },
-    }),
-    db.transferDeal.findMany({
-      where: { brokerUserId: actor.userId },
-      select: { buyerOrganisationId: true, sellerOrganisationId: true },
-    }),
-  ]);
-  const servedIds = new Set([
-    ...actor.memberships.map((m) => m.organisationId),
-    ...introduced.map((i) => i.buyerOrganisationId),
-    ...brokered.flatMap((d) => [d.buyerOrganisationId, d.sellerOrganisationId]),
-  ]);
   const served = await db.organisation.findMany({
-    where: { id: { in: [...servedIds] } },
+    where: { id: { in: actor.memberships.map((m) => m.organisationId) } },
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });

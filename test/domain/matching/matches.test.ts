@@ -18,8 +18,6 @@ import {
 } from "#tests/support/challenge-factories.ts";
 import { createTestDatabase, type TestDatabase } from "#tests/support/db.ts";
 import { actorOf, createOrganisation, createUser } from "#tests/support/factories.ts";
-import { createPublishedOffer, createTransferWorld } from "#tests/support/transfer-factories.ts";
-import { introduce } from "#domain/transfer/brokers.ts";
 
 /** The offers index as issue 5 defines its documents; the test puts documents straight in. */
 const OFFER_SETTINGS = {
@@ -237,16 +235,6 @@ describe("matching on a seeded database", () => {
     expect(board.organisations[0]!.challenges.map((c) => c.challenge.id)).toEqual([open]);
     const error = await brokerMatchBoard({ db: db.prisma, search: engine, actor: w.seeker }).catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe("forbidden");
-  });
-
-  it("serves a broker the organisations they introduced to an offer, besides their own", async () => {
-    const t = await createTransferWorld({ db: db.prisma });
-    const offer = await createPublishedOffer({ db: db.prisma, world: t });
-    const before = await brokerMatchBoard({ db: db.prisma, search: engine, actor: t.broker });
-    expect(before.organisations.map((o) => o.id)).not.toContain(t.enterprise.id);
-    await introduce({ db: db.prisma, actor: t.broker, offerId: offer.id, buyerOrganisationId: t.enterprise.id });
-    const after = await brokerMatchBoard({ db: db.prisma, search: engine, actor: t.broker });
-    expect(after.organisations.map((o) => o.id)).toContain(t.enterprise.id);
   });
 
   it("sends the digest once per person per day, never the same match twice, and finishes the mail after a failure", async () => {
