@@ -78,7 +78,12 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function inputHash(value: unknown): string {
-  return crypto.createHash("sha256").update(canonicalJson(value)).digest("base64url");
+  return sha256Text(canonicalJson(value));
+}
+
+/** sha256 of a text, base64url: the one-shot crypto.hash (Node 20.12+) costs less than a Hash object. */
+function sha256Text(text: string): string {
+  return crypto.hash("sha256", text, "base64url");
 }
 
 export function validateIdempotencyKey(key: unknown): string {
@@ -93,8 +98,22 @@ export function validateAmount(amount: unknown, allowZero = false): bigint {
   return amount;
 }
 
+/** One validated transaction as ledger_submit_arrays takes it (see ledgerSubmitCall). */
+export interface WireTransaction {
+  key: string;
+  hash: string;
+  code: string;
+  /** The metadata as canonical JSON text (stored as jsonb). */
+  meta: string;
+  pending: boolean;
+  timeoutAt: string | null;
+  correctsId: string | null;
+  /** [debit, credit, amount in fen as decimal text] per posting. */
+  postings: [string, string, string][];
+}
+
 interface Prepared {
-  wire: Record<string, unknown>;
+  wire: WireTransaction;
   specs: Map<string, AccountSpec>;
 }
 
@@ -112,36 +131,44 @@ export function prepareTransaction(input: TransactionInput): PreparedTransaction
   if (!Array.isArray(input.postings) || input.postings.length < 1 || input.postings.length > MAX_POSTINGS)
     throw invalid("postings");
   const specs = new Map<string, AccountSpec>();
-  const postings = input.postings.map((p) => {
+  const postings: [string, string, string][] = [];
+  let postingsJson = "[";
+  for (const p of input.postings) {
     specs.set(p.debit, requireAccountSpec(p.debit));
     specs.set(p.credit, requireAccountSpec(p.credit));
     if (p.debit === p.credit)
       throw new AppError("bad_request", LEDGER_ERRORS.sameAccount, { params: { address: p.debit } });
-    return [p.debit, p.credit, validateAmount(p.amount).toString()];
-  });
+    const amount = validateAmount(p.amount).toString();
+    postings.push([p.debit, p.credit, amount]);
+    postingsJson +=
+      (postings.length > 1 ? "," : "") + "[" + JSON.stringify(p.debit) + "," + JSON.stringify(p.credit) + ',"' + amount + '"]';
+  }
+  postingsJson += "]";
   if (input.timeoutAt && !input.pending) throw invalid("timeoutAt");
   if (input.timeoutAt && Number.isNaN(input.timeoutAt.getTime())) throw invalid("timeoutAt");
-  const metadata = JSON.parse(canonicalJson(input.metadata ?? {})) as Record<string, unknown>;
-  const hashed = {
-    code: input.code,
-    postings,
-    pending: Boolean(input.pending),
-    timeoutAt: input.timeoutAt ?? null,
-    correctsId: input.correctsId ?? null,
-    metadata,
-  };
+  const meta = canonicalJson(input.metadata ?? {});
+  const pending = Boolean(input.pending);
+  const timeoutAt = input.timeoutAt ? input.timeoutAt.toISOString() : null;
+  const correctsId = input.correctsId != null ? input.correctsId.toString() : null;
+  // Exactly canonicalJson({ code, postings, pending, timeoutAt, correctsId, metadata }) — its keys
+  // in sorted order, written out because every transaction is hashed (a test compares the two).
+  const hashed =
+    '{"code":' +
+    JSON.stringify(input.code) +
+    ',"correctsId":' +
+    (correctsId === null ? "null" : JSON.stringify(correctsId)) +
+    ',"metadata":' +
+    meta +
+    ',"pending":' +
+    pending +
+    ',"postings":' +
+    postingsJson +
+    ',"timeoutAt":' +
+    (timeoutAt === null ? "null" : JSON.stringify(timeoutAt)) +
+    "}";
   return {
     specs,
-    wire: {
-      k: key,
-      h: inputHash(hashed),
-      c: input.code,
-      m: metadata,
-      pe: Boolean(input.pending),
-      to: input.timeoutAt ? input.timeoutAt.toISOString() : null,
-      co: input.correctsId != null ? input.correctsId.toString() : null,
-      p: postings,
-    },
+    wire: { key, hash: sha256Text(hashed), code: input.code, meta, pending, timeoutAt, correctsId, postings },
   };
 }
 
@@ -178,29 +205,29 @@ export async function submitTransactions(options: {
   return submitPrepared({ db: options.db, prepared: options.transactions.map(prepareTransaction) });
 }
 
+const NEEDS_ESCAPE = /[\\"]/;
+const ESCAPED = /[\\"]/g;
+
 /** A PostgreSQL array literal ('{"a","b",NULL}'): sent as text and cast, the same through pg, Prisma and PGlite. */
 export function pgArrayLiteral(values: readonly (string | number | boolean | null)[]): string {
-  return `{${values
-    .map((v) =>
-      v === null
-        ? "NULL"
-        : typeof v === "string"
-          ? `"${v.replace(/[\\"]/g, "\\$&")}"`
-          : typeof v === "boolean"
-            ? v
-              ? "t"
-              : "f"
-            : String(v),
-    )
-    .join(",")}}`;
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i > 0) out += ",";
+    if (v === null) out += "NULL";
+    else if (typeof v === "string") out += '"' + (NEEDS_ESCAPE.test(v) ? v.replace(ESCAPED, "\\$&") : v) + '"';
+    else if (typeof v === "boolean") out += v ? "t" : "f";
+    else out += String(v);
+  }
+  return out + "}";
 }
 
 /**
- * The SQL call of ledger_submit_arrays (ledger migration 20261201100000) for transactions with
+ * The SQL call of ledger_submit_arrays (ledger migrations 20261201100000, 20261202090000) for transactions with
  * distinct keys: typed arrays, postings naming accounts by their 1-based position in the list.
  */
 export function ledgerSubmitCall(
-  txs: readonly Record<string, unknown>[],
+  txs: readonly WireTransaction[],
   specs: ReadonlyMap<string, AccountSpec>,
 ): { text: string; values: string[] } {
   const position = new Map<string, number>();
@@ -227,22 +254,24 @@ export function ledgerSubmitCall(
   const pd: number[] = [];
   const pc: number[] = [];
   const amt: string[] = [];
-  txs.forEach((t, i) => {
-    key.push(t.k as string);
-    hash.push(t.h as string);
-    code.push(t.c as string);
-    meta.push(JSON.stringify(t.m ?? {}));
-    pe.push(Boolean(t.pe));
-    to.push((t.to as string | null) ?? null);
-    co.push((t.co as string | null) ?? null);
-    (t.p as [string, string, string][]).forEach(([d, c, a], j) => {
+  for (let i = 0; i < txs.length; i++) {
+    const t = txs[i]!;
+    key.push(t.key);
+    hash.push(t.hash);
+    code.push(t.code);
+    meta.push(t.meta);
+    pe.push(t.pending);
+    to.push(t.timeoutAt);
+    co.push(t.correctsId);
+    for (let j = 0; j < t.postings.length; j++) {
+      const [d, c, a] = t.postings[j]!;
       ptx.push(i + 1);
       pidx.push(j);
       pd.push(position.get(d)!);
       pc.push(position.get(c)!);
       amt.push(a);
-    });
-  });
+    }
+  }
   return {
     text:
       "SELECT ledger_submit_arrays($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], " +
@@ -262,10 +291,10 @@ export async function submitPrepared(options: {
   if (prepared.length === 0) return [];
   const specs = new Map<string, AccountSpec>();
   const firstByKey = new Map<string, number>();
-  const sent: Record<string, unknown>[] = [];
+  const sent: WireTransaction[] = [];
   const slot: number[] = [];
   for (const p of prepared) {
-    const key = p.wire.k as string;
+    const key = p.wire.key;
     const first = firstByKey.get(key);
     if (first !== undefined) {
       slot.push(-1 - first);
@@ -285,7 +314,7 @@ export async function submitPrepared(options: {
     if (s >= 0) return results[s]!;
     const firstIndex = -1 - s;
     const first = results[firstIndex]!;
-    const sameInput = prepared[i]!.wire.h === sent[firstIndex]!.h;
+    const sameInput = prepared[i]!.wire.hash === sent[firstIndex]!.hash;
     if (first.status === "committed" || first.status === "replayed") {
       return { status: sameInput ? "replayed" : "conflict", transactionId: first.transactionId };
     }

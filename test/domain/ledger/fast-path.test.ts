@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testEngines, type TestDatabase } from "#tests/support/db.ts";
 import { deposit } from "#domain/ledger/deposits.ts";
@@ -35,6 +36,46 @@ describe("the wire format of ledger_submit_arrays", () => {
     );
     expect(inputHash({ code: "transfer", postings: [["org:a:wallet", "org:b:wallet", "5"]] })).toBe(
       "TCEbwl0ToBcEw2syAXGT4_eyELhJtDJXKW_y1HQex3I",
+    );
+  });
+
+  it("hashes each transaction as canonicalJson of its parts would (the hot path writes the text out)", () => {
+    const json = fc.jsonValue({ maxDepth: 3 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          metadata: fc.option(fc.dictionary(fc.string(), json, { maxKeys: 5 }), { nil: undefined }),
+          pending: fc.boolean(),
+          timeout: fc.option(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), { nil: undefined }),
+          correctsId: fc.option(fc.bigInt({ min: 1n, max: 2n ** 62n }), { nil: undefined }),
+          amounts: fc.array(fc.bigInt({ min: 1n, max: 10n ** 15n }), { minLength: 1, maxLength: 4 }),
+          code: fc.constantFrom("transfer", "deposit", "escrow-hold", "correction"),
+        }),
+        ({ metadata, pending, timeout, correctsId, amounts, code }) => {
+          const input: TransactionInput = {
+            idempotencyKey: "k",
+            code: code as TransactionInput["code"],
+            postings: amounts.map((amount, i) => ({ debit: wallet(`d${i}`), credit: wallet(`c${i}`), amount })),
+            ...(metadata !== undefined ? { metadata } : {}),
+            ...(pending ? { pending: true, ...(timeout ? { timeoutAt: timeout } : {}) } : {}),
+            ...(correctsId !== undefined ? { correctsId } : {}),
+          };
+          const { wire } = prepareTransaction(input);
+          const canonicalMetadata = JSON.parse(canonicalJson(metadata ?? {})) as unknown;
+          expect(wire.hash).toBe(
+            inputHash({
+              code,
+              postings: input.postings.map((p) => [p.debit, p.credit, p.amount.toString()]),
+              pending,
+              timeoutAt: pending && timeout ? timeout : null,
+              correctsId: correctsId ?? null,
+              metadata: canonicalMetadata,
+            }),
+          );
+          expect(JSON.parse(wire.meta)).toEqual(canonicalMetadata);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
