@@ -91,12 +91,13 @@ const MATCHERS = Object.entries(KINDS).map(([kind, spec]) => ({
 }));
 
 // Hot paths validate the same few addresses over and over: remember the answers (bounded).
-const specCache = new Map<string, AccountSpec | undefined>();
+const specCache = new Map<string, AccountSpec | null>();
 
 /** The spec of a valid address, or undefined for anything else. */
 export function accountSpec(address: string): AccountSpec | undefined {
   if (typeof address !== "string" || address.length > 200) return undefined;
-  if (specCache.has(address)) return specCache.get(address);
+  const cached = specCache.get(address);
+  if (cached !== undefined) return cached ?? undefined;
   let found: AccountSpec | undefined;
   for (const { kind, regex, spec } of MATCHERS) {
     if (regex.test(address)) {
@@ -105,7 +106,7 @@ export function accountSpec(address: string): AccountSpec | undefined {
     }
   }
   if (specCache.size >= 50_000) specCache.clear();
-  specCache.set(address, found);
+  specCache.set(address, found ?? null);
   return found;
 }
 

@@ -34,23 +34,55 @@ export function createLedgerCoalescer(options: {
   // Two calls in flight: one holds its accounts' locks and commits while the next is parsed. More
   // only queue on the same row locks (random transfers touch overlapping accounts).
   const maxInFlight = options.maxInFlight ?? 2;
-  const queue: { input: PreparedTransaction; resolve: (r: SubmitResult) => void; reject: (e: unknown) => void }[] = [];
+  // One entry per caller's batch, not per transaction (a bulk caller's 1,000 transactions are one
+  // entry and one promise); a call takes transactions from the front, splitting an entry if needed.
+  const queue: Waiting[] = [];
+  let queued = 0;
   let inFlight = 0;
   let idle: (() => void)[] = [];
 
+  function settle(w: Waiting, from: number, results: readonly SubmitResult[]) {
+    if (w.failed) return;
+    for (let i = 0; i < results.length; i++) w.results[from + i] = results[i]!;
+    w.pending -= results.length;
+    if (w.pending === 0) w.resolve(w.results);
+  }
+
+  function fail(w: Waiting, error: unknown) {
+    if (w.failed) return;
+    w.failed = true;
+    w.reject(error);
+  }
+
   function pump() {
-    while (inFlight < maxInFlight && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
+    while (inFlight < maxInFlight && queued > 0) {
+      const prepared: PreparedTransaction[] = [];
+      const parts: { waiting: Waiting; from: number; count: number }[] = [];
+      while (prepared.length < maxBatch && queue.length > 0) {
+        const w = queue[0]!;
+        const count = Math.min(w.inputs.length - w.taken, maxBatch - prepared.length);
+        for (let i = 0; i < count; i++) prepared.push(w.inputs[w.taken + i]!);
+        parts.push({ waiting: w, from: w.taken, count });
+        w.taken += count;
+        if (w.taken === w.inputs.length) queue.shift();
+      }
+      queued -= prepared.length;
       inFlight++;
-      submitPrepared({ db: options.sql, prepared: batch.map((b) => b.input) })
+      submitPrepared({ db: options.sql, prepared })
         .then(
-          (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
-          (error: unknown) => batch.forEach((b) => b.reject(error)),
+          (results) => {
+            let at = 0;
+            for (const part of parts) {
+              settle(part.waiting, part.from, results.slice(at, at + part.count));
+              at += part.count;
+            }
+          },
+          (error: unknown) => parts.forEach((part) => fail(part.waiting, error)),
         )
         .finally(() => {
           inFlight--;
           pump();
-          if (inFlight === 0 && queue.length === 0) {
+          if (inFlight === 0 && queued === 0) {
             const waiting = idle;
             idle = [];
             waiting.forEach((w) => w());
@@ -59,29 +91,47 @@ export function createLedgerCoalescer(options: {
     }
   }
 
+  function enqueue(inputs: PreparedTransaction[]): Promise<SubmitResult[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return new Promise<SubmitResult[]>((resolve, reject) => {
+      queue.push({
+        inputs,
+        taken: 0,
+        results: new Array<SubmitResult>(inputs.length),
+        pending: inputs.length,
+        failed: false,
+        resolve,
+        reject,
+      });
+      queued += inputs.length;
+      pump();
+    });
+  }
+
   return {
     submit(input) {
       // Invalid input fails its own caller here, never the batch it would have joined.
       const prepared = prepareTransaction(input);
-      return new Promise<SubmitResult>((resolve, reject) => {
-        queue.push({ input: prepared, resolve, reject });
-        pump();
-      });
+      return enqueue([prepared]).then((results) => results[0]!);
     },
     submitMany(inputs) {
-      const prepared = inputs.map(prepareTransaction);
-      const answers = prepared.map(
-        (input) =>
-          new Promise<SubmitResult>((resolve, reject) => {
-            queue.push({ input, resolve, reject });
-          }),
-      );
-      pump();
-      return Promise.all(answers);
+      return enqueue(inputs.map(prepareTransaction));
     },
     drain() {
-      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      if (inFlight === 0 && queued === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idle.push(resolve));
     },
   };
+}
+
+interface Waiting {
+  inputs: PreparedTransaction[];
+  /** How many of inputs have gone out in calls. */
+  taken: number;
+  results: SubmitResult[];
+  /** How many results are still to come. */
+  pending: number;
+  failed: boolean;
+  resolve: (results: SubmitResult[]) => void;
+  reject: (error: unknown) => void;
 }
