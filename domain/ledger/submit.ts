@@ -114,7 +114,6 @@ export interface WireTransaction {
 
 interface Prepared {
   wire: WireTransaction;
-  specs: Map<string, AccountSpec>;
 }
 
 /** Validates one transaction as submitTransactions would (throws the same AppError). */
@@ -130,12 +129,11 @@ export function prepareTransaction(input: TransactionInput): PreparedTransaction
   if (!isTransactionCode(input.code)) throw invalid("code", { code: String(input.code) });
   if (!Array.isArray(input.postings) || input.postings.length < 1 || input.postings.length > MAX_POSTINGS)
     throw invalid("postings");
-  const specs = new Map<string, AccountSpec>();
   const postings: [string, string, string][] = [];
   let postingsJson = "[";
   for (const p of input.postings) {
-    specs.set(p.debit, requireAccountSpec(p.debit));
-    specs.set(p.credit, requireAccountSpec(p.credit));
+    requireAccountSpec(p.debit);
+    requireAccountSpec(p.credit);
     if (p.debit === p.credit)
       throw new AppError("bad_request", LEDGER_ERRORS.sameAccount, { params: { address: p.debit } });
     const amount = validateAmount(p.amount).toString();
@@ -167,7 +165,6 @@ export function prepareTransaction(input: TransactionInput): PreparedTransaction
     (timeoutAt === null ? "null" : JSON.stringify(timeoutAt)) +
     "}";
   return {
-    specs,
     wire: { key, hash: sha256Text(hashed), code: input.code, meta, pending, timeoutAt, correctsId, postings },
   };
 }
@@ -226,22 +223,26 @@ export function pgArrayLiteral(values: readonly (string | number | boolean | nul
  * The SQL call of ledger_submit_arrays (ledger migrations 20261201100000, 20261202090000) for transactions with
  * distinct keys: typed arrays, postings naming accounts by their 1-based position in the list.
  */
-export function ledgerSubmitCall(
-  txs: readonly WireTransaction[],
-  specs: ReadonlyMap<string, AccountSpec>,
-): { text: string; values: string[] } {
+export function ledgerSubmitCall(txs: readonly WireTransaction[]): { text: string; values: string[] } {
+  // The accounts, each listed once, in order of first use (validated addresses: the specs are cached).
   const position = new Map<string, number>();
   const addr: string[] = [];
   const type: string[] = [];
   const side: string[] = [];
   const flag: string[] = [];
-  for (const [a, s] of specs) {
-    position.set(a, addr.length + 1);
-    addr.push(a);
-    type.push(s.type);
-    side.push(s.normalSide);
-    flag.push(s.flags);
-  }
+  const list = (address: string): number => {
+    let at = position.get(address);
+    if (at === undefined) {
+      const spec = requireAccountSpec(address);
+      addr.push(address);
+      type.push(spec.type);
+      side.push(spec.normalSide);
+      flag.push(spec.flags);
+      at = addr.length;
+      position.set(address, at);
+    }
+    return at;
+  };
   const key: string[] = [];
   const hash: string[] = [];
   const code: string[] = [];
@@ -267,8 +268,8 @@ export function ledgerSubmitCall(
       const [d, c, a] = t.postings[j]!;
       ptx.push(i + 1);
       pidx.push(j);
-      pd.push(position.get(d)!);
-      pc.push(position.get(c)!);
+      pd.push(list(d));
+      pc.push(list(c));
       amt.push(a);
     }
   }
@@ -289,7 +290,6 @@ export async function submitPrepared(options: {
 }): Promise<SubmitResult[]> {
   const { prepared } = options;
   if (prepared.length === 0) return [];
-  const specs = new Map<string, AccountSpec>();
   const firstByKey = new Map<string, number>();
   const sent: WireTransaction[] = [];
   const slot: number[] = [];
@@ -303,10 +303,9 @@ export async function submitPrepared(options: {
     firstByKey.set(key, sent.length);
     slot.push(sent.length);
     sent.push(p.wire);
-    for (const [address, spec] of p.specs) specs.set(address, spec);
   }
   const sql = ledgerSql(options.db);
-  const { text, values } = ledgerSubmitCall(sent, specs);
+  const { text, values } = ledgerSubmitCall(sent);
   const rows = await runLedgerStatement<{ r: string }>(sql, text, values);
   const [statuses, ids, failures] = JSON.parse(rows[0]!.r) as [number[], (string | null)[], (string | null)[] | null];
   const results = statuses.map((status, i) => toResult([status, ids[i] ?? null, failures?.[i] ?? null]));

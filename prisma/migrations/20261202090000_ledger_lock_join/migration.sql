@@ -1,13 +1,14 @@
 -- Hand-written (docs/decisions/0020-ledger-lock-by-join.md): ledger_submit_arrays of
--- 20261201100000_ledger_fast_path (ADR 0011), with two changes and the same behaviour:
+-- 20261201100000_ledger_fast_path (ADR 0011), with these changes and the same behaviour:
 --   * the account locks (fast and careful path) join the accounts to the list of ids instead of
 --     filtering by "id" = ANY(list). When two calls touch the same accounts, the second waits for
 --     the first's locks and then re-checks each changed row (EvalPlanQual); each re-check restarted
 --     the index scan, which sorts its ANY array again: with 1,000 accounts per call, a million
 --     comparisons per call and ~14 % of the server's CPU in the 8-client batch bench. Joined, a
 --     re-check sees one row. Locks are still taken in id order (ORDER BY under FOR NO KEY UPDATE).
---   * the shape checks of the posting arrays run in one pass (no per-row subscripts), and so do
---     the per-account sums of a batch of new transactions without holds (the common case).
+--   * the shape checks of the posting arrays compare whole arrays (no per-row subscripts), and
+--     the per-account sums of a batch of new transactions without holds (the common case) take
+--     one pass.
 
 CREATE OR REPLACE FUNCTION ledger_submit_arrays(
     a_addr text[], a_type text[], a_side text[], a_flag text[],
@@ -45,12 +46,11 @@ BEGIN
     END IF;
     -- Every transaction has a posting (postings grouped by transaction, in order), postings name
     -- listed accounts, and each address is listed once.
-    -- One pass over the postings: each row sees its transaction position and the next one's
-    -- (unnest pads the shorter slice with NULL on the last row only).
+    -- Bounds as array comparisons (a NULL makes them NULL, hence IS NOT TRUE); then one pass in
+    -- which each posting sees the next one's transaction (unnest pads the slice with NULL).
     IF n_p = 0 OR p_tx[1] IS DISTINCT FROM 1 OR p_tx[n_p] IS DISTINCT FROM n_tx
-       OR EXISTS (SELECT 1 FROM unnest(p_tx, p_tx[2:n_p], p_d, p_c) u(t, nt, d, c)
-                  WHERE u.t IS NULL OR u.nt - u.t NOT IN (0, 1)
-                     OR u.d IS NULL OR u.c IS NULL OR u.d NOT BETWEEN 1 AND n_a OR u.c NOT BETWEEN 1 AND n_a)
+       OR (1 <= ALL(p_tx) AND 1 <= ALL(p_d) AND n_a >= ALL(p_d) AND 1 <= ALL(p_c) AND n_a >= ALL(p_c)) IS NOT TRUE
+       OR EXISTS (SELECT 1 FROM unnest(p_tx, p_tx[2:n_p]) u(t, nt) WHERE u.nt - u.t NOT IN (0, 1))
        OR (SELECT count(DISTINCT x) FROM unnest(a_addr) x) <> n_a THEN
         RAISE EXCEPTION 'ledger_submit_arrays: every transaction needs a posting (grouped, in order) naming listed accounts, each listed once';
     END IF;

@@ -270,7 +270,7 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
       code: "transfer",
       postings: [{ debit: wallet(400), credit: wallet(401), amount: 700n }],
     });
-    const call = ledgerSubmitCall([killed.wire], killed.specs);
+    const call = ledgerSubmitCall([killed.wire]);
     await client.query(call.text, call.values);
     await pool.query("SELECT pg_terminate_backend($1)", [pid]);
     await client.end().catch(() => {});
