@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { AppError } from "../errors.ts";
-import { requireAccountSpec, type AccountSpec } from "./addresses.ts";
+import { requireAccountSpec } from "./addresses.ts";
 import { isTransactionCode, type TransactionCode } from "./codes.ts";
 import { ledgerSql, runLedgerStatement, type LedgerDb } from "./sql.ts";
 

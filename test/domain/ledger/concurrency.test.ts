@@ -239,6 +239,40 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
     expect(report).toMatchObject({ ok: true, mismatchedAccounts: 0 });
   });
 
+  it("big batches over the same accounts, listed in opposite orders, never deadlock (locks go in id order)", async () => {
+    // Straight to the database, without the retry that would hide a deadlock (40P01) as a delay.
+    const accounts = Array.from({ length: 40 }, (_, i) => wallet(500 + i));
+    for (const [i, address] of accounts.entries()) await fund(address, 1_000_000n, `dl-fund-${i}`);
+    const before = await reconcileLedger({ db: sql, record: false });
+    const batch = (call: number) => {
+      const order = call % 2 === 0 ? accounts : [...accounts].reverse();
+      return Array.from({ length: 150 }, (_, i) =>
+        prepareTransaction({
+          idempotencyKey: `dl-${call}-${i}`,
+          code: "transfer",
+          postings: [
+            { debit: order[i % 40]!, credit: order[(i + 1) % 40]!, amount: 1n },
+            { debit: order[(i + 7) % 40]!, credit: order[(i + 3) % 40]!, amount: 2n },
+          ],
+        }),
+      );
+    };
+    const results = await Promise.all(
+      Array.from({ length: 12 }, async (_, call) => {
+        const { text, values } = ledgerSubmitCall(batch(call).map((p) => p.wire));
+        const { rows } = await pool.query<{ r: string }>(text, values);
+        return JSON.parse(rows[0]!.r) as [number[]];
+      }),
+    );
+    expect(results.flatMap(([statuses]) => statuses).every((s) => s === 0)).toBe(true);
+    const after = await reconcileLedger({ db: sql, record: false });
+    expect(after.ok).toBe(true);
+    expect(after.transactions - before.transactions).toBe(12 * 150);
+    let total = 0n;
+    for (const address of accounts) total += (await getBalance({ db: db.prisma, address }))!.posted;
+    expect(total).toBe(40n * 1_000_000n); // money only moved between them
+  });
+
   it("coalesces concurrent submissions into few calls, each with its own answer", async () => {
     await fund(wallet(300), 1_000n, "fund-300");
     const coalescer = createLedgerCoalescer({ sql, maxInFlight: 2 });
