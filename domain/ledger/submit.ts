@@ -139,7 +139,14 @@ export function prepareTransaction(input: TransactionInput): PreparedTransaction
     const amount = validateAmount(p.amount).toString();
     postings.push([p.debit, p.credit, amount]);
     postingsJson +=
-      (postings.length > 1 ? "," : "") + "[" + JSON.stringify(p.debit) + "," + JSON.stringify(p.credit) + ',"' + amount + '"]';
+      (postings.length > 1 ? "," : "") +
+      "[" +
+      JSON.stringify(p.debit) +
+      "," +
+      JSON.stringify(p.credit) +
+      ',"' +
+      amount +
+      '"]';
   }
   postingsJson += "]";
   if (input.timeoutAt && !input.pending) throw invalid("timeoutAt");

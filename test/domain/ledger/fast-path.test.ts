@@ -46,7 +46,9 @@ describe("the wire format of ledger_submit_arrays", () => {
         fc.record({
           metadata: fc.option(fc.dictionary(fc.string(), json, { maxKeys: 5 }), { nil: undefined }),
           pending: fc.boolean(),
-          timeout: fc.option(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), { nil: undefined }),
+          timeout: fc.option(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), {
+            nil: undefined,
+          }),
           correctsId: fc.option(fc.bigInt({ min: 1n, max: 2n ** 62n }), { nil: undefined }),
           amounts: fc.array(fc.bigInt({ min: 1n, max: 10n ** 15n }), { minLength: 1, maxLength: 4 }),
           code: fc.constantFrom("transfer", "deposit", "escrow-hold", "correction"),
