@@ -99,7 +99,7 @@ export function validateAmount(amount: unknown, allowZero = false): bigint {
 }
 
 /** One validated transaction as ledger_submit_arrays takes it (see ledgerSubmitCall). */
-export interface WireTransaction {
+export interface PreparedTransaction {
   key: string;
   hash: string;
   code: string;
@@ -112,17 +112,10 @@ export interface WireTransaction {
   postings: [string, string, string][];
 }
 
-interface Prepared {
-  wire: WireTransaction;
-}
-
 /** Validates one transaction as submitTransactions would (throws the same AppError). */
 export function validateTransaction(input: TransactionInput): void {
   prepareTransaction(input);
 }
-
-/** A validated transaction in the form ledger_submit_arrays takes (see submitPrepared). */
-export type PreparedTransaction = Prepared;
 
 export function prepareTransaction(input: TransactionInput): PreparedTransaction {
   const key = validateIdempotencyKey(input.idempotencyKey);
@@ -171,9 +164,7 @@ export function prepareTransaction(input: TransactionInput): PreparedTransaction
     ',"timeoutAt":' +
     (timeoutAt === null ? "null" : JSON.stringify(timeoutAt)) +
     "}";
-  return {
-    wire: { key, hash: sha256Text(hashed), code: input.code, meta, pending, timeoutAt, correctsId, postings },
-  };
+  return { key, hash: sha256Text(hashed), code: input.code, meta, pending, timeoutAt, correctsId, postings };
 }
 
 type WireResult = [number, string | null, string | null];
@@ -230,7 +221,7 @@ export function pgArrayLiteral(values: readonly (string | number | boolean | nul
  * The SQL call of ledger_submit_arrays (ledger migrations 20261201100000, 20261202090000) for transactions with
  * distinct keys: typed arrays, postings naming accounts by their 1-based position in the list.
  */
-export function ledgerSubmitCall(txs: readonly WireTransaction[]): { text: string; values: string[] } {
+export function ledgerSubmitCall(txs: readonly PreparedTransaction[]): { text: string; values: string[] } {
   // The accounts, each listed once, in order of first use (validated addresses: the specs are cached).
   const position = new Map<string, number>();
   const addr: string[] = [];
@@ -298,10 +289,10 @@ export async function submitPrepared(options: {
   const { prepared } = options;
   if (prepared.length === 0) return [];
   const firstByKey = new Map<string, number>();
-  const sent: WireTransaction[] = [];
+  const sent: PreparedTransaction[] = [];
   const slot: number[] = [];
   for (const p of prepared) {
-    const key = p.wire.key;
+    const key = p.key;
     const first = firstByKey.get(key);
     if (first !== undefined) {
       slot.push(-1 - first);
@@ -309,7 +300,7 @@ export async function submitPrepared(options: {
     }
     firstByKey.set(key, sent.length);
     slot.push(sent.length);
-    sent.push(p.wire);
+    sent.push(p);
   }
   const sql = ledgerSql(options.db);
   const { text, values } = ledgerSubmitCall(sent);
@@ -320,7 +311,7 @@ export async function submitPrepared(options: {
     if (s >= 0) return results[s]!;
     const firstIndex = -1 - s;
     const first = results[firstIndex]!;
-    const sameInput = prepared[i]!.wire.hash === sent[firstIndex]!.hash;
+    const sameInput = prepared[i]!.hash === sent[firstIndex]!.hash;
     if (first.status === "committed" || first.status === "replayed") {
       return { status: sameInput ? "replayed" : "conflict", transactionId: first.transactionId };
     }

@@ -259,7 +259,7 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
     };
     const results = await Promise.all(
       Array.from({ length: 12 }, async (_, call) => {
-        const { text, values } = ledgerSubmitCall(batch(call).map((p) => p.wire));
+        const { text, values } = ledgerSubmitCall(batch(call));
         const { rows } = await pool.query<{ r: string }>(text, values);
         return JSON.parse(rows[0]!.r) as [number[]];
       }),
@@ -304,7 +304,7 @@ describe.runIf(hasPostgres())("ledger under concurrency (PostgreSQL)", () => {
       code: "transfer",
       postings: [{ debit: wallet(400), credit: wallet(401), amount: 700n }],
     });
-    const call = ledgerSubmitCall([killed.wire]);
+    const call = ledgerSubmitCall([killed]);
     await client.query(call.text, call.values);
     await pool.query("SELECT pg_terminate_backend($1)", [pid]);
     await client.end().catch(() => {});

@@ -62,7 +62,7 @@ describe("the wire format of ledger_submit_arrays", () => {
             ...(pending ? { pending: true, ...(timeout ? { timeoutAt: timeout } : {}) } : {}),
             ...(correctsId !== undefined ? { correctsId } : {}),
           };
-          const { wire } = prepareTransaction(input);
+          const wire = prepareTransaction(input);
           const canonicalMetadata = JSON.parse(canonicalJson(metadata ?? {})) as unknown;
           expect(wire.hash).toBe(
             inputHash({
@@ -205,7 +205,7 @@ describe.each(testEngines())("ledger_submit_arrays on %s", (engine) => {
   it("rejects a malformed call instead of guessing (postings out of order, unknown account positions)", async () => {
     const a = prepareTransaction(transfer("bad-1", "xa", "xb", 1n));
     const b = prepareTransaction(transfer("bad-2", "xa", "xb", 1n));
-    const call = ledgerSubmitCall([a.wire, b.wire]);
+    const call = ledgerSubmitCall([a, b]);
     const sql = ledgerSql(db.prisma);
     const swapped = [...call.values];
     swapped[11] = "{2,1}"; // p_tx: the second transaction's posting first
