@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { SAMPLE_FILES } from "#tests/support/files.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { hasChromium, launchBrowser, screenshot, step, visible, visibleText, withPage } from "./support/browser.ts";
+import { hasChromium, launchBrowser, screenshot, step, visible, withPage } from "./support/browser.ts";
+import { expectCount, expectText, settled } from "./support/expect.ts";
 
 const ENTERPRISE = "qiye@demo.jiebang.cn";
 const OFFICER = "guanwei@demo.jiebang.cn";
@@ -75,7 +76,7 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
         await page.getByLabel("揭榜截止时间").fill(shanghai(3));
         await page.getByLabel("上传附件").setInputFiles([files["伪装.pdf"]!]);
         await page.getByRole("button", { name: "保存草稿" }).click();
-        await expect(visibleText(page.locator("#field-attachments-error"))).resolves.toContain("扩展名与内容不符");
+        await expectText(page.locator("#field-attachments-error")).toContain("扩展名与内容不符");
         expect(stored()).toBe(0);
         await screenshot(page, "attachments-refused");
         await page.getByLabel("上传附件").setInputFiles([files["技术背景.pdf"]!]);
@@ -104,7 +105,7 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
         expect(anonymous.status).toBe(404);
         await page.goto(`${challengeUrl}/manage`);
         await page.getByRole("button", { name: "提交审核" }).click();
-        await expect(visibleText(page.locator(".badge.status-submitted"))).resolves.toContain("待审核");
+        await expectText(page.locator(".badge.status-submitted")).toContain("待审核");
       });
     });
     await demo(OFFICER, async (page) => {
@@ -118,7 +119,7 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
       await step(page, "publish", async () => {
         await page.goto(`${challengeUrl}/manage`);
         await page.getByRole("button", { name: "发布榜单" }).click();
-        await expect(visibleText(page.locator(".badge.status-published"))).resolves.toContain("揭榜中");
+        await expectText(page.locator(".badge.status-published")).toContain("揭榜中");
       });
     });
   });
@@ -134,7 +135,7 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
         await page.locator("#b-m-0-role").fill("负责人");
         await page.getByLabel("上传附件").setInputFiles([files["团队资质.docx"]!]);
         await page.getByRole("button", { name: "提交方案" }).click();
-        await expect(visibleText(page.locator('[data-testid="receipt"]'))).resolves.toMatch(/[0-9a-f]{64}/);
+        await expectText(page.locator('[data-testid="receipt"]')).toMatch(/[0-9a-f]{64}/);
         const link = page.getByRole("link", { name: "团队资质.docx" });
         await visible(link);
         await screenshot(page, "attachments-bid");
@@ -154,7 +155,7 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
     // The challenge's own file is public once published.
     await demo(EXPERT, async (page) => {
       await page.goto(challengeUrl);
-      await expect(page.locator("main").innerText()).resolves.toContain(TITLE);
+      await expectText(page.locator("main")).toContain(TITLE);
     });
   });
 
@@ -167,17 +168,18 @@ describe.skipIf(!hasChromium)("attachments in Chromium", () => {
         await page.waitForURL(`${app.baseUrl}/inbox`);
         const item = page.locator(".inbox-item.unread", { hasText: "您的榜单已通过审核" });
         await visible(item);
-        await expect(item.innerText()).resolves.toContain(TITLE);
+        await expectText(item).toContain(TITLE);
         await screenshot(page, "inbox-unread");
         await Promise.all([
           page.waitForURL(`${app.baseUrl}/inbox`),
           item.getByRole("button", { name: "标为已读" }).click(),
         ]);
         await visible(page.locator(".inbox-item:not(.unread)", { hasText: "您的榜单已通过审核" }));
+        await settled(page);
         if ((await page.getByRole("button", { name: "全部标为已读" }).count()) > 0)
           await page.getByRole("button", { name: "全部标为已读" }).click();
-        await expect(page.locator(".inbox-item.unread").count()).resolves.toBe(0);
-        await expect(page.locator(".unread-badge").count()).resolves.toBe(0);
+        await expectCount(page.locator(".inbox-item.unread")).toBe(0);
+        await expectCount(page.locator(".unread-badge")).toBe(0);
         await screenshot(page, "inbox-read");
       });
     });

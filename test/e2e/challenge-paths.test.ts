@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatYuan } from "#domain/money/money.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { hasChromium, launchBrowser, step, visibleText, withPage } from "./support/browser.ts";
+import { hasChromium, launchBrowser, step, visible, visibleText, withPage } from "./support/browser.ts";
+import { expectAttribute, expectCount, expectText, expectUrl } from "./support/expect.ts";
 
 // The seeded demo data (prisma/seed.ts): 昆明春城数字农业 (fabang@) has one challenge in every
 // state in 昆明高新区 (guanwei@), the winning bids by 张云龙 (keyan@, 昆明理工大学).
@@ -59,21 +60,21 @@ describe.skipIf(!hasChromium)("揭榜挂帅 side paths in Chromium", () => {
         const id = await seededId(page, "in_progress");
         await page.getByRole("button", { name: "English" }).click();
         // The switch reloads the same URL: wait for the button that switches back.
-        await expect(visibleText(page.getByRole("button", { name: "中文" }))).resolves.toBe("中文");
-        expect(page.url()).toContain("/challenges?status=in_progress");
-        await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
-        await expect(visibleText(page.locator("h1"))).resolves.toContain("Key technology challenges");
+        await expectText(page.getByRole("button", { name: "中文" })).toBe("中文");
+        await expectUrl(page).toContain("/challenges?status=in_progress");
+        await expectAttribute(page.locator("html"), "lang").toBe("en");
+        await expectText(page.locator("h1")).toContain("Key technology challenges");
         await page.locator('[data-testid="challenge-list"]').getByRole("link").first().click();
         await page.waitForURL(`${app.baseUrl}/challenges/${id}`);
-        await expect(visibleText(page.locator(".badge.status-in_progress").first())).resolves.toBe("In progress");
+        await expectText(page.locator(".badge.status-in_progress").first()).toBe("In progress");
         await page.getByRole("link", { name: "Challenge workspace" }).click();
         await page.waitForURL(`${app.baseUrl}/challenges/${id}/manage`);
-        await expect(visibleText(page.locator(".meta", { hasText: "Seeker" }))).resolves.toContain("In progress");
-        await expect(
-          visibleText(page.locator("#ms-heading, h2").filter({ hasText: "Milestones" }).first()),
-        ).resolves.toContain("Milestones and acceptance");
+        await expectText(page.locator(".meta", { hasText: "Seeker" })).toContain("In progress");
+        await expectText(page.locator("#ms-heading, h2").filter({ hasText: "Milestones" }).first()).toContain(
+          "Milestones and acceptance",
+        );
         // The page chrome is English too (the challenge's own content stays as written).
-        await expect(visibleText(page.getByRole("link", { name: "Public page" }))).resolves.toContain("Public page");
+        await expectText(page.getByRole("link", { name: "Public page" })).toContain("Public page");
       });
     });
   });
@@ -86,13 +87,13 @@ describe.skipIf(!hasChromium)("揭榜挂帅 side paths in Chromium", () => {
         await page.waitForURL(/\/manage$/);
         const manage = page.url();
         await page.getByRole("button", { name: "发布榜单" }).click();
-        await expect(visibleText(page.locator(".meta .badge.status-published"))).resolves.toBe("揭榜中");
+        await expectText(page.locator(".meta .badge.status-published")).toBe("揭榜中");
         await page.getByRole("button", { name: "撤榜", exact: true }).click();
-        await expect(visibleText(page.locator(".meta .badge.status-withdrawn"))).resolves.toBe("已撤榜");
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("已完成：撤榜");
+        await expectText(page.locator(".meta .badge.status-withdrawn")).toBe("已撤榜");
+        await expectText(page.locator('[data-testid="done"]')).toContain("已完成：撤榜");
         await page.goto(manage);
-        await expect(page.locator(".badge.status-withdrawal_requested").count()).resolves.toBe(0);
-        await expect(page.getByRole("button", { name: "撤榜", exact: true }).count()).resolves.toBe(0);
+        await expectCount(page.locator(".badge.status-withdrawal_requested")).toBe(0);
+        await expectCount(page.getByRole("button", { name: "撤榜", exact: true })).toBe(0);
       });
     });
   });
@@ -106,20 +107,18 @@ describe.skipIf(!hasChromium)("揭榜挂帅 side paths in Chromium", () => {
         const form = page.locator('form:has(input[name="target"][value="cancel"])');
         // Without a reason nothing changes.
         await form.getByRole("button", { name: "撤销榜单" }).click();
-        await expect(visibleText(page.locator('[role="alert"], span.error').first())).resolves.not.toBe("");
-        await expect(visibleText(page.locator(".meta .badge"))).resolves.toBe("揭榜中");
-        await expect(
-          page.locator('[aria-invalid="true"], .field-error, [role="alert"]').count(),
-        ).resolves.toBeGreaterThan(0);
+        await expectText(page.locator('[role="alert"], span.error').first()).not.toBe("");
+        await expectText(page.locator(".meta .badge")).toBe("揭榜中");
+        await expectCount(page.locator('[aria-invalid="true"], .field-error, [role="alert"]')).toBeGreaterThan(0);
         await page.locator('form:has(input[name="target"][value="cancel"]) textarea[name="reason"]').fill(reason);
         await page
           .locator('form:has(input[name="target"][value="cancel"])')
           .getByRole("button", { name: "撤销榜单" })
           .click();
-        await expect(visibleText(page.locator(".meta .badge.status-cancelled"))).resolves.toBe("已撤销");
+        await expectText(page.locator(".meta .badge.status-cancelled")).toBe("已撤销");
         await page.goto(`${app.baseUrl}/challenges/${id}`);
-        await expect(visibleText(page.locator('[role="note"]').filter({ hasText: reason }))).resolves.toContain(reason);
-        await expect(visibleText(page.locator(".badge.status-cancelled").first())).resolves.toBe("已撤销");
+        await expectText(page.locator('[role="note"]').filter({ hasText: reason })).toContain(reason);
+        await expectText(page.locator(".badge.status-cancelled").first()).toBe("已撤销");
       });
     });
   });
@@ -137,13 +136,13 @@ describe.skipIf(!hasChromium)("揭榜挂帅 side paths in Chromium", () => {
         await page.getByLabel("部分支付金额（元）").fill("700,000.00");
         await page.getByLabel("裁决理由").fill("双方确认已完成约四成工作量，按比例支付。");
         await page.getByRole("button", { name: "作出裁决" }).click();
-        await expect(visibleText(page.locator('[role="alert"], span.error').first())).resolves.not.toBe("");
-        await expect(visibleText(page.locator(".meta .badge"))).resolves.toBe("争议处理中");
+        await expectText(page.locator('[role="alert"], span.error').first()).not.toBe("");
+        await expectText(page.locator(".meta .badge")).toBe("争议处理中");
         await page.getByLabel("裁决结果").selectOption("partial_release");
         await page.getByLabel("部分支付金额（元）").fill("250,000.00");
         await page.getByLabel("裁决理由").fill("双方确认已完成约四成工作量，按比例支付。");
         await page.getByRole("button", { name: "作出裁决" }).click();
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("已裁决");
+        await expectText(page.locator('[data-testid="done"]')).toContain("已裁决");
       });
     });
     // ¥250,000.00 released less the 3% platform fee (¥7,500.00); the other ¥350,000.00 of the
@@ -166,35 +165,33 @@ describe.skipIf(!hasChromium)("揭榜挂帅 side paths in Chromium", () => {
         await page.getByLabel("可见范围").selectOption("invited");
         await page.getByRole("button", { name: "保存修改" }).click();
         await page.waitForURL(`${app.baseUrl}/challenges/${id}/manage`);
-        await expect(visibleText(page.locator('[data-testid="invitees"]'))).resolves.toContain("还没有邀请任何解题方");
+        await expectText(page.locator('[data-testid="invitees"]')).toContain("还没有邀请任何解题方");
         await page.locator("#invite-query").fill("keyan@demo");
         await page.getByRole("button", { name: "查找" }).click();
         const candidate = page.locator('[data-testid="invite-candidates"] li', { hasText: "张云龙" });
         await candidate.getByRole("button", { name: "邀请" }).click();
-        await expect(visibleText(page.locator('[data-testid="invitee-list"]'))).resolves.toContain("张云龙");
+        await expectText(page.locator('[data-testid="invitee-list"]')).toContain("张云龙");
         await page.getByRole("button", { name: "提交审核" }).click();
-        await visibleText(page.locator(".meta .badge.status-submitted"));
+        await visible(page.locator(".meta .badge.status-submitted"));
       });
     });
     await demo(OFFICER, async (page) => {
       await page.goto(`${app.baseUrl}/challenges/${id}/manage`);
       await page.getByRole("button", { name: "审核通过" }).click();
-      await visibleText(page.locator(".meta .badge.status-approved"));
+      await visible(page.locator(".meta .badge.status-approved"));
     });
     await demo(SEEKER, async (page) => {
       await page.goto(`${app.baseUrl}/challenges/${id}/manage`);
       await page.getByRole("button", { name: "发布榜单" }).click();
-      await visibleText(page.locator(".meta .badge.status-published"));
+      await visible(page.locator(".meta .badge.status-published"));
       // Published: the invitee can no longer be removed.
-      await expect(
-        page.locator('[data-testid="invitee-list"]').getByRole("button", { name: "移除" }).count(),
-      ).resolves.toBe(0);
+      await expectCount(page.locator('[data-testid="invitee-list"]').getByRole("button", { name: "移除" })).toBe(0);
     });
     await demo(SOLVER, async (page) => {
       await page.goto(`${app.baseUrl}/challenges/mine`);
-      await expect(
-        page.locator('[data-testid="invited-challenges"]').locator(`a[href="/challenges/${id}"]`).count(),
-      ).resolves.toBe(1);
+      await expectCount(page.locator('[data-testid="invited-challenges"]').locator(`a[href="/challenges/${id}"]`)).toBe(
+        1,
+      );
       const res = await page.goto(`${app.baseUrl}/challenges/${id}`);
       expect(res?.status()).toBe(200);
     });
@@ -202,7 +199,7 @@ describe.skipIf(!hasChromium)("揭榜挂帅 side paths in Chromium", () => {
       const res = await page.goto(`${app.baseUrl}/challenges/${id}`);
       expect(res?.status()).toBe(404);
       await page.goto(`${app.baseUrl}/challenges/mine`);
-      await expect(page.locator('[data-testid="invited-challenges"]').count()).resolves.toBe(0);
+      await expectCount(page.locator('[data-testid="invited-challenges"]')).toBe(0);
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
@@ -13,6 +13,7 @@ import {
   visibleText,
   withPage,
 } from "./support/browser.ts";
+import { WAIT, currentText, expectAttribute, expectText, expectValue } from "./support/expect.ts";
 
 const ENTERPRISE = "qiye@demo.jiebang.cn";
 const RESEARCHER = "keyan@demo.jiebang.cn"; // 张云龙, 昆明理工大学
@@ -76,17 +77,17 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await form.getByLabel("银行流水号").fill(bankReference);
         await form.getByRole("button", { name: "核对信息" }).click();
         await page.locator(".summary").getByRole("button", { name: "确认入账" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain(`已为 ${ENTERPRISE_NAME} 入账`);
+        await expectText(page.getByRole("status")).toContain(`已为 ${ENTERPRISE_NAME} 入账`);
       });
     });
   }
 
   /** Moves the server's test clock forward and runs the timed transitions (app/routes/[__test].clock.tsx). */
-  async function advanceClock(page: Page, days: number): Promise<string> {
+  async function advanceClock(page: Page, days: number): Promise<Locator> {
     await page.goto(`${app.baseUrl}/__test/clock`);
     await page.getByLabel("Advance by days").fill(String(days));
     await page.getByRole("button", { name: "Advance and run timed transitions" }).click();
-    return visibleText(page.locator('[data-testid="clock-result"]'));
+    return page.locator('[data-testid="clock-result"]');
   }
 
   async function signUp(page: Page, who: typeof SOLVER, orgType: string, role: string) {
@@ -143,8 +144,8 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await page.getByLabel("揭榜截止时间").fill(shanghai(2));
         await page.getByRole("button", { name: "保存草稿" }).click();
         // Bad money comes back next to its field; everything typed is kept.
-        await expect(visibleText(page.locator("#c-ms-0-amount-error"))).resolves.toContain("两位小数");
-        await expect(page.getByLabel("榜单标题").inputValue()).resolves.toBe(TITLE);
+        await expectText(page.locator("#c-ms-0-amount-error")).toContain("两位小数");
+        await expectValue(page.getByLabel("榜单标题")).toBe(TITLE);
         await screenshot(page, "challenges-new-errors");
         await page.locator("#c-ms-0-amount").fill("60,000");
         await Promise.all([
@@ -152,9 +153,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
           page.getByRole("button", { name: "保存草稿" }).click(),
         ]);
         challengeUrl = page.url().replace(/\/manage\?created=1$/, "");
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("草稿已保存");
+        await expectText(page.getByRole("status")).toContain("草稿已保存");
         await page.getByRole("button", { name: "提交审核" }).click();
-        await expect(visibleText(page.locator(".badge.status-submitted"))).resolves.toContain("待审核");
+        await expectText(page.locator(".badge.status-submitted")).toContain("待审核");
         await screenshot(page, "challenges-submitted");
       });
     });
@@ -169,14 +170,14 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await visible(item);
         await screenshot(page, "challenges-zone-queue");
         await Promise.all([page.waitForURL(/\/manage$/), item.getByRole("button", { name: "审核通过" }).click()]);
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("审核通过");
+        await expectText(page.locator('[data-testid="done"]')).toContain("审核通过");
       });
     });
     await demo(ENTERPRISE, async (page) => {
       await step(page, "publish", async () => {
         await page.goto(`${challengeUrl}/manage`);
         await page.getByRole("button", { name: "发布榜单" }).click();
-        await expect(visibleText(page.locator(".badge.status-published"))).resolves.toContain("揭榜中");
+        await expectText(page.locator(".badge.status-published")).toContain("揭榜中");
       });
     });
     // The public list filters without JavaScript (plain GET query parameters).
@@ -193,15 +194,15 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await page.getByLabel("最低赏金（元）").fill("10万");
         await page.getByRole("button", { name: "筛选", exact: true }).click();
         await page.waitForURL(/industry=new_materials/);
-        await expect(visibleText(page.locator('[data-testid="challenge-list"]'))).resolves.toContain(TITLE);
+        await expectText(page.locator('[data-testid="challenge-list"]')).toContain(TITLE);
         await screenshot(page, "challenges-public-list");
         await page.getByLabel("产业").selectOption("biomedicine");
         await page.getByRole("button", { name: "筛选", exact: true }).click();
         await page.waitForURL(/industry=biomedicine/);
-        await expect(visibleText(page.locator("main"))).resolves.toContain("没有符合条件的榜单");
+        await expectText(page.locator("main")).toContain("没有符合条件的榜单");
         await page.goto(challengeUrl);
-        await expect(visibleText(page.locator('[data-testid="bounty"]'))).resolves.toContain("¥100,000.00");
-        await expect(page.locator("main").innerText()).resolves.toContain("1000 次循环容量保持率");
+        await expectText(page.locator('[data-testid="bounty"]')).toContain("¥100,000.00");
+        await expectText(page.locator("main")).toContain("1000 次循环容量保持率");
         await screenshot(page, "challenges-public-detail");
       });
     } finally {
@@ -215,7 +216,7 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await page.goto(challengeUrl);
         await page.getByLabel("向发榜方提问").fill("小试样品的第三方检测机构可否由揭榜方推荐？");
         await page.getByRole("button", { name: "提交问题" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("问题已提交");
+        await expectText(page.getByRole("status")).toContain("问题已提交");
         await page.getByRole("link", { name: "我要揭榜" }).click();
         await page
           .getByLabel("技术方案")
@@ -226,7 +227,7 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await page.locator("#b-m-0-name").fill("张云龙");
         await page.locator("#b-m-0-role").fill("负责人");
         await page.getByRole("button", { name: "提交方案" }).click();
-        await expect(visibleText(page.locator('[data-testid="receipt"]'))).resolves.toMatch(/[0-9a-f]{64}/);
+        await expectText(page.locator('[data-testid="receipt"]')).toMatch(/[0-9a-f]{64}/);
       });
     });
     const context = await newContext(browser);
@@ -244,11 +245,10 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await page.locator("#b-m-0-name").fill(SOLVER.name);
         await page.locator("#b-m-0-role").fill("负责人");
         await page.getByRole("button", { name: "提交方案" }).click();
-        const receipt = await visibleText(page.locator('[data-testid="receipt"]'));
-        expect(receipt).toMatch(/[0-9a-f]{64}/);
+        await expectText(page.locator('[data-testid="receipt"]')).toMatch(/[0-9a-f]{64}/);
         await screenshot(page, "challenges-bid-receipt");
         await page.goto(`${app.baseUrl}/challenges/mine`);
-        await expect(visibleText(page.locator('[data-testid="my-bid"]'))).resolves.toContain(TITLE);
+        await expectText(page.locator('[data-testid="my-bid"]')).toContain(TITLE);
       });
     } finally {
       await context.close();
@@ -269,7 +269,7 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await visible(page.locator(".answer", { hasText: "CMA 资质" }));
         await page.goto(`${challengeUrl}/manage`);
         // Sealed before the deadline: no bid is shown to the enterprise.
-        await expect(visibleText(page.locator("main"))).resolves.toContain("截止并关闭揭榜后才能查看");
+        await expectText(page.locator("main")).toContain("截止并关闭揭榜后才能查看");
         for (const name of ["陈海燕", EXPERT2.name]) {
           await page.getByLabel("邀请评审专家").selectOption({ label: name });
           await page.getByRole("button", { name: "邀请", exact: true }).click();
@@ -282,12 +282,12 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
   it("closes bidding when the deadline passes on the test clock; one expert recuses, the other scores", async () => {
     await demo(ENTERPRISE, async (page) => {
       await step(page, "deadline", async () => {
-        await expect(advanceClock(page, 3)).resolves.toMatch(/closed [1-9]/);
+        await expectText(await advanceClock(page, 3)).toMatch(/closed [1-9]/);
         await page.goto(`${challengeUrl}/manage`);
-        await expect(visibleText(page.locator(".badge.status-bidding_closed"))).resolves.toContain("揭榜已截止");
+        await expectText(page.locator(".badge.status-bidding_closed")).toContain("揭榜已截止");
         await page.getByRole("button", { name: "开始评审" }).click();
-        await expect(visibleText(page.locator(".badge.status-under_review"))).resolves.toContain("评审中");
-        await expect(page.locator("main").innerText()).resolves.toContain("揭榜方案（2）");
+        await expectText(page.locator(".badge.status-under_review")).toContain("评审中");
+        await expectText(page.locator("main")).toContain("揭榜方案（2）");
       });
     });
     await demo(EXPERT, async (page) => {
@@ -296,7 +296,7 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
         await page.locator('[data-testid="my-reviews"]').getByRole("link", { name: TITLE }).click();
         await page.getByLabel("申报利益冲突").fill("本人曾与揭榜团队负责人合作承担省重点研发项目，申请回避。");
         await page.getByRole("button", { name: "申报并回避" }).click();
-        await expect(visibleText(page.locator('[data-testid="recused"]'))).resolves.toContain("本人申报利益冲突");
+        await expectText(page.locator('[data-testid="recused"]')).toContain("本人申报利益冲突");
         await screenshot(page, "challenges-reviewer-recused");
       });
     });
@@ -321,10 +321,15 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
     await demo(ENTERPRISE, async (page) => {
       await step(page, "feedback-propose", async () => {
         await page.goto(`${challengeUrl}/manage`);
-        const ranking = await visibleText(page.locator('[data-testid="ranking"]'));
-        expect(ranking.indexOf(SOLVER.name)).toBeLessThan(ranking.indexOf("张云龙"));
+        // The better-scored bid is ranked first.
+        await expect
+          .poll(async () => {
+            const ranking = await currentText(page.locator('[data-testid="ranking"]'));
+            return ranking.indexOf(SOLVER.name) - ranking.indexOf("张云龙");
+          }, WAIT)
+          .toBeLessThan(0);
         await page.getByRole("button", { name: `建议 ${SOLVER.name} 中选` }).click();
-        await expect(visibleText(page.getByRole("alert"))).resolves.toContain("尚未填写反馈");
+        await expectText(page.getByRole("alert")).toContain("尚未填写反馈");
         const feedback = page.getByRole("form", { name: "给 张云龙 的反馈" });
         await feedback.getByLabel("报价").check();
         await feedback.getByLabel("进度安排").check();
@@ -332,9 +337,9 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
           .getByLabel("给 张云龙 的反馈说明")
           .fill("方案技术路线可行，但报价偏高且中试周期较长，综合评分低于中选方案。");
         await feedback.getByRole("button", { name: "保存反馈" }).click();
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("反馈已保存");
+        await expectText(page.locator('[data-testid="done"]')).toContain("反馈已保存");
         await page.getByRole("button", { name: `建议 ${SOLVER.name} 中选` }).click();
-        await expect(visibleText(page.locator(".badge.status-winner_proposed"))).resolves.toContain("拟中选待确认");
+        await expectText(page.locator(".badge.status-winner_proposed")).toContain("拟中选待确认");
         await screenshot(page, "challenges-proposed");
       });
     });
@@ -348,34 +353,32 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
           page.waitForURL(/\/manage$/),
           page.locator(".challenge-card", { hasText: TITLE }).getByRole("button", { name: "开始公示" }).click(),
         ]);
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("开始公示");
-        await expect(visibleText(page.locator(".badge.status-public_notice"))).resolves.toContain("公示中");
+        await expectText(page.locator('[data-testid="done"]')).toContain("开始公示");
+        await expectText(page.locator(".badge.status-public_notice")).toContain("公示中");
       });
     });
     await demo(RESEARCHER, async (page) => {
       await step(page, "objection", async () => {
         await page.goto(challengeUrl);
-        await expect(visibleText(page.locator('[data-testid="notice-winner"]'))).resolves.toContain(SOLVER.name);
+        await expectText(page.locator('[data-testid="notice-winner"]')).toContain(SOLVER.name);
         await page.getByLabel("对公示结果的异议").fill("请说明中选方案的小试数据是否经过第三方检测。");
         await page.getByRole("button", { name: "提出异议" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("异议已提交");
+        await expectText(page.getByRole("status")).toContain("异议已提交");
       });
     });
     await demo(OFFICER, async (page) => {
       await step(page, "answer-objection", async () => {
         // Not over yet: the notice cannot end while an objection is open.
-        await expect(advanceClock(page, 12)).resolves.toMatch(/waiting [1-9]/);
+        await expectText(await advanceClock(page, 12)).toMatch(/waiting [1-9]/);
         await page.goto(`${app.baseUrl}/zone`);
-        await expect(visibleText(page.locator('section[aria-labelledby="objections-heading"]'))).resolves.toContain(
-          "第三方检测",
-        );
+        await expectText(page.locator('section[aria-labelledby="objections-heading"]')).toContain("第三方检测");
         await page.goto(`${challengeUrl}/manage`);
         await page.getByLabel("答复（公开）").fill("经核查，中选团队已提交第三方检测报告，数据真实有效。");
         await page.getByRole("button", { name: "答复异议" }).click();
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("异议已答复");
-        await expect(advanceClock(page, 0)).resolves.toMatch(/notices ended [1-9]/);
+        await expectText(page.locator('[data-testid="done"]')).toContain("异议已答复");
+        await expectText(await advanceClock(page, 0)).toMatch(/notices ended [1-9]/);
         await page.goto(challengeUrl);
-        await expect(visibleText(page.locator('[data-testid="objections"]'))).resolves.toContain("数据真实有效");
+        await expectText(page.locator('[data-testid="objections"]')).toContain("数据真实有效");
         await screenshot(page, "challenges-notice");
       });
     });
@@ -386,21 +389,19 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
       await step(page, "solver-confirms", async () => {
         await page.goto(`${challengeUrl}/manage`);
         await page.getByRole("button", { name: "确认签约条款" }).click();
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("已确认签约条款");
+        await expectText(page.locator('[data-testid="done"]')).toContain("已确认签约条款");
         await visible(page.locator('[data-testid="solver-confirmed"] time'));
-        await expect(visibleText(page.locator('[data-testid="seeker-confirmed"]'))).resolves.toContain("尚未确认");
+        await expectText(page.locator('[data-testid="seeker-confirmed"]')).toContain("尚未确认");
       });
     });
     await demo(ENTERPRISE, async (page) => {
       await step(page, "insufficient-funds", async () => {
         await page.goto(`${challengeUrl}/manage`);
         await page.getByRole("button", { name: "确认签约条款" }).click();
-        const alert = await visibleText(page.locator('[data-testid="insufficient-funds"]'));
-        expect(alert).toContain("¥100,000.00");
-        expect(alert).toContain("¥50,000.00");
-        await expect(page.locator('[data-testid="insufficient-funds"] a').getAttribute("href")).resolves.toBe(
-          "/wallet",
-        );
+        const alert = page.locator('[data-testid="insufficient-funds"]');
+        await expectText(alert).toContain("¥100,000.00");
+        await expectText(alert).toContain("¥50,000.00");
+        await expectAttribute(page.locator('[data-testid="insufficient-funds"] a'), "href").toBe("/wallet");
         await screenshot(page, "challenges-insufficient-funds");
       });
     });
@@ -409,11 +410,11 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
       await step(page, "sign", async () => {
         await page.goto(`${challengeUrl}/manage`);
         await page.getByRole("button", { name: "确认签约条款" }).click();
-        await expect(visibleText(page.locator(".badge.status-contracted"))).resolves.toContain("已签约");
+        await expectText(page.locator(".badge.status-contracted")).toContain("已签约");
         await page.getByRole("button", { name: "启动攻关" }).click();
-        await expect(visibleText(page.locator(".badge.status-in_progress"))).resolves.toContain("攻关中");
+        await expectText(page.locator(".badge.status-in_progress")).toContain("攻关中");
         await page.goto(`${app.baseUrl}/wallet`);
-        await expect(visibleText(page.locator('[data-testid="available"] dd'))).resolves.toContain("¥10,000.00");
+        await expectText(page.locator('[data-testid="available"] dd')).toContain("¥10,000.00");
       });
     });
     await as(SOLVER.email, SOLVER.password, async (page) => {
@@ -425,29 +426,29 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
           .getByLabel("交付说明")
           .fill("已提交小试样品 1 kg 及第三方检测报告（编号 YNJC-2026-1125）。");
         await page.locator('[data-testid="milestone-1"]').getByRole("button", { name: "提交交付" }).click();
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain("交付已提交");
+        await expectText(page.locator('[data-testid="done"]')).toContain("交付已提交");
       });
     });
     await demo(ENTERPRISE, async (page) => {
       await step(page, "accept", async () => {
         await page.goto(`${challengeUrl}/manage`);
         await page.locator('[data-testid="milestone-1"]').getByRole("button", { name: "验收通过" }).click();
-        await expect(visibleText(page.locator('[data-testid="done"]'))).resolves.toContain(
+        await expectText(page.locator('[data-testid="done"]')).toContain(
           "已向揭榜方支付 ¥58,200.00，平台服务费 ¥1,800.00",
         );
         await screenshot(page, "challenges-accepted");
         await page.goto(challengeUrl);
-        const totals = await visibleText(page.locator('[data-testid="escrow-totals"]'));
-        expect(totals).toContain("¥100,000.00");
-        expect(totals).toContain("¥60,000.00");
-        expect(totals).toContain("¥40,000.00");
+        const totals = page.locator('[data-testid="escrow-totals"]');
+        await expectText(totals).toContain("¥100,000.00");
+        await expectText(totals).toContain("¥60,000.00");
+        await expectText(totals).toContain("¥40,000.00");
         await screenshot(page, "challenges-progress");
       });
     });
     await as(SOLVER.email, SOLVER.password, async (page) => {
       await step(page, "solver-wallet", async () => {
         await page.goto(`${app.baseUrl}/wallet`);
-        await expect(visibleText(page.locator('[data-testid="available"] dd'))).resolves.toContain("¥58,200.00");
+        await expectText(page.locator('[data-testid="available"] dd')).toContain("¥58,200.00");
         await screenshot(page, "challenges-solver-wallet");
       });
     });

@@ -3,16 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import {
-  hasChromium,
-  launchBrowser,
-  logIn,
-  screenshot,
-  step,
-  visible,
-  visibleText,
-  withPage,
-} from "./support/browser.ts";
+import { hasChromium, launchBrowser, logIn, screenshot, step, visible, withPage } from "./support/browser.ts";
+import { WAIT, expectAttribute, expectText } from "./support/expect.ts";
 
 /** The mail job runs in-process; polls the dev mailbox until a link containing `fragment` arrives. */
 async function mailedLink(page: Page, email: string, fragment: string): Promise<string> {
@@ -50,10 +42,10 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         expect(response?.status()).toBe(200);
         expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
         expect(response?.headers()["x-powered-by"]).toBeUndefined();
-        await expect(page.locator("h1").innerText()).resolves.toContain("关键技术难题");
-        await expect(page.locator("body").innerText()).resolves.toContain("揭榜挂帅");
+        await expectText(page.locator("h1")).toContain("关键技术难题");
+        await expectText(page.locator("body")).toContain("揭榜挂帅");
         // Three zones and the demo organisations are counted from the database.
-        await expect(page.locator(".stat").first().innerText()).resolves.toMatch(/^3\s/);
+        await expectText(page.locator(".stat").first()).toMatch(/^3\s/);
         await screenshot(page, "home-zh");
       });
     });
@@ -67,13 +59,11 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
       await withPage(browser, async (page) => {
         await step(page, `login-${demo.dashboard}`, async () => {
           await logIn(page, app.baseUrl, demo.email, DEMO_PASSWORD);
-          expect(new URL(page.url()).pathname).toBe("/dashboard");
+          await expect.poll(() => new URL(page.url()).pathname, WAIT).toBe("/dashboard");
           await visible(page.locator(`[data-dashboard="${demo.dashboard}"]`));
           if (demo.email === "fabang@demo.jiebang.cn") {
             // The seeded challenges are summed up instead of the "post your first" empty state.
-            await expect(visibleText(page.locator('[data-dashboard="enterprise"]'))).resolves.toMatch(
-              /本单位已发布 \d+ 个榜单/,
-            );
+            await expectText(page.locator('[data-dashboard="enterprise"]')).toMatch(/本单位已发布 \d+ 个榜单/);
           }
           await screenshot(page, `dashboard-${demo.dashboard}`);
         });
@@ -87,8 +77,8 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.goto(`${app.baseUrl}/login`);
         await page.getByRole("button", { name: "English" }).click();
         await visible(page.locator("h1", { hasText: "Log in" }));
-        expect(new URL(page.url()).pathname).toBe("/login");
-        await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+        await expect.poll(() => new URL(page.url()).pathname, WAIT).toBe("/login");
+        await expectAttribute(page.locator("html"), "lang").toBe("en");
         await screenshot(page, "login-en");
         await page.getByRole("button", { name: "中文" }).click();
         await visible(page.locator("h1", { hasText: "登录" }));
@@ -107,11 +97,11 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.getByLabel("统一社会信用代码").fill("91530100MA6K0000X0");
         await page.getByRole("button", { name: "注册" }).click();
         // Bad input: a clear message next to the field, nothing created.
-        await expect(visibleText(page.locator("#field-password-error"))).resolves.toContain("10");
+        await expectText(page.locator("#field-password-error")).toContain("10");
         await screenshot(page, "signup-errors");
         await page.getByLabel("密码", { exact: true }).fill("澄江光电2026安全口令");
         await page.getByRole("button", { name: "注册" }).click();
-        await expect(visibleText(page.locator("#field-creditCode-error"))).resolves.toContain("统一社会信用代码");
+        await expectText(page.locator("#field-creditCode-error")).toContain("统一社会信用代码");
         await page.getByLabel("密码", { exact: true }).fill("澄江光电2026安全口令");
         await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
         await Promise.all([
@@ -119,7 +109,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
           page.getByRole("button", { name: "注册" }).click(),
         ]);
         await visible(page.locator('[data-dashboard="enterprise"]'));
-        await expect(page.locator("body").innerText()).resolves.toContain("云南澄江光电子科技有限公司");
+        await expectText(page.locator("body")).toContain("云南澄江光电子科技有限公司");
       });
     });
   });
@@ -132,7 +122,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.goto(`${app.baseUrl}/members`);
         await page.getByLabel("被邀请人邮箱").fill(email);
         await page.getByRole("button", { name: "发送邀请" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain(email);
+        await expectText(page.getByRole("status")).toContain(email);
         await page.context().clearCookies();
         const link = await mailedLink(page, email, "/signup?invitation=");
         await page.goto(link);
@@ -143,7 +133,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
           page.waitForURL(`${app.baseUrl}/dashboard`),
           page.getByRole("button", { name: "注册" }).click(),
         ]);
-        await expect(visibleText(page.locator("main"))).resolves.toContain("云南滇中锂电新材料科技有限公司");
+        await expectText(page.locator("main")).toContain("云南滇中锂电新材料科技有限公司");
       });
     });
   });
@@ -156,7 +146,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.goto(`${app.baseUrl}/forgot-password`);
         await page.getByLabel("邮箱").fill(email);
         await page.getByRole("button", { name: "发送重置邮件" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("重置邮件");
+        await expectText(page.getByRole("status")).toContain("重置邮件");
         const link = await mailedLink(page, email, "/reset-password?token=");
         await page.goto(link);
         await page.getByLabel("新密码", { exact: true }).fill(newPassword);
@@ -172,7 +162,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.getByLabel("新密码", { exact: true }).fill("另一个口令-2026-再试");
         await page.getByLabel("再次输入新密码").fill("另一个口令-2026-再试");
         await page.getByRole("button", { name: "重置密码" }).click();
-        await expect(visibleText(page.getByRole("alert"))).resolves.toContain("链接");
+        await expectText(page.getByRole("alert")).toContain("链接");
       });
     });
   });
@@ -184,7 +174,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         const response = await page.goto(`${app.baseUrl}/admin/jobs`);
         expect(response?.status()).toBe(403);
         await visible(page.locator("h1", { hasText: "没有权限" }));
-        await expect(page.locator("body").innerText()).resolves.toContain("read:jobs:any");
+        await expectText(page.locator("body")).toContain("read:jobs:any");
         await screenshot(page, "forbidden");
       });
     });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
 import { hasChromium, launchBrowser, screenshot, step, visible, visibleText, withPage } from "./support/browser.ts";
+import { expectCount, expectText } from "./support/expect.ts";
 
 const FINANCE = "caiwu@demo.jiebang.cn";
 const ENTERPRISE = "qiye@demo.jiebang.cn";
@@ -31,18 +32,18 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
   const as = <T>(email: string, run: (page: Page) => Promise<T>) =>
     withPage(browser, run, { baseUrl: app.baseUrl, email, password: DEMO_PASSWORD });
 
-  const available = (page: Page) => visibleText(page.locator('[data-testid="available"] dd'));
-  const held = (page: Page) => visibleText(page.locator('[data-testid="held"] dd'));
+  const available = (page: Page) => expectText(page.locator('[data-testid="available"] dd'));
+  const held = (page: Page) => expectText(page.locator('[data-testid="held"] dd'));
 
   it("shows the enterprise its empty wallet and the deposit instructions", async () => {
     await as(ENTERPRISE, async (page) => {
       await step(page, "wallet-empty", async () => {
         await page.getByRole("link", { name: "单位账户" }).first().click();
         await page.waitForURL(`${app.baseUrl}/wallet`);
-        await expect(available(page)).resolves.toContain("¥0.00");
+        await available(page).toContain("¥0.00");
         referenceCode = (await visibleText(page.locator('[data-testid="reference-code"]'))).trim();
         expect(referenceCode).toMatch(/^JB[A-Z0-9]{7}$/);
-        await expect(visibleText(page.locator("main"))).resolves.toContain("演示账户");
+        await expectText(page.locator("main")).toContain("演示账户");
         await screenshot(page, "ledger-wallet-empty");
       });
     });
@@ -59,25 +60,21 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         await form.getByLabel("到账金额（元）").fill("120,000.005");
         await form.getByLabel("银行流水号").fill(DEPOSIT_REFERENCE);
         await form.getByRole("button", { name: "核对信息" }).click();
-        await expect(visibleText(page.locator("#field-referenceCode-error"))).resolves.toContain("识别码");
-        await expect(visibleText(page.locator("#field-amount-error"))).resolves.toContain("两位小数");
+        await expectText(page.locator("#field-referenceCode-error")).toContain("识别码");
+        await expectText(page.locator("#field-amount-error")).toContain("两位小数");
         await screenshot(page, "ledger-finance-errors");
         // Codes are forgiven their case.
         await form.getByLabel("单位识别码").fill(referenceCode.toLowerCase());
         await form.getByLabel("到账金额（元）").fill("120,000.00");
         await form.getByRole("button", { name: "核对信息" }).click();
         const summary = page.locator(".summary");
-        await expect(visibleText(summary)).resolves.toContain(ENTERPRISE_NAME);
-        await expect(summary.innerText()).resolves.toContain("¥120,000.00");
-        await expect(summary.innerText()).resolves.toContain(DEPOSIT_REFERENCE);
+        await expectText(summary).toContain(ENTERPRISE_NAME);
+        await expectText(summary).toContain("¥120,000.00");
+        await expectText(summary).toContain(DEPOSIT_REFERENCE);
         await screenshot(page, "ledger-finance-summary");
         await summary.getByRole("button", { name: "确认入账" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain(
-          `已为 ${ENTERPRISE_NAME} 入账 ¥120,000.00`,
-        );
-        await expect(visibleText(page.locator('[data-testid="recent-deposits"]'))).resolves.toContain(
-          DEPOSIT_REFERENCE,
-        );
+        await expectText(page.getByRole("status")).toContain(`已为 ${ENTERPRISE_NAME} 入账 ¥120,000.00`);
+        await expectText(page.locator('[data-testid="recent-deposits"]')).toContain(DEPOSIT_REFERENCE);
       });
     });
   });
@@ -86,23 +83,23 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
     await as(ENTERPRISE, async (page) => {
       await step(page, "wallet-withdraw", async () => {
         await page.goto(`${app.baseUrl}/wallet`);
-        await expect(available(page)).resolves.toContain("¥120,000.00");
+        await available(page).toContain("¥120,000.00");
         const form = page.locator('section[aria-labelledby="withdraw-heading"]');
         // More than is available: refused next to the amount, nothing held.
         await form.getByLabel("提现金额（元）").fill("200万");
         await form.getByLabel("收款开户行").fill("中国建设银行昆明分行");
         await form.getByLabel("收款账号").fill("5300 1234 5678 9012 345");
         await form.getByRole("button", { name: "提交提现申请" }).click();
-        await expect(visibleText(page.locator("#field-amount-error"))).resolves.toContain("可用余额不足");
-        await expect(available(page)).resolves.toContain("¥120,000.00");
+        await expectText(page.locator("#field-amount-error")).toContain("可用余额不足");
+        await available(page).toContain("¥120,000.00");
         await form.getByLabel("提现金额（元）").fill("20,000");
         await Promise.all([page.waitForURL(/requested=1/), form.getByRole("button", { name: "提交提现申请" }).click()]);
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("提现申请已提交");
-        await expect(available(page)).resolves.toContain("¥100,000.00");
-        await expect(held(page)).resolves.toContain("¥20,000.00");
-        const pending = await visibleText(page.locator('[data-testid="pending-withdrawals"]'));
-        expect(pending).toContain("¥20,000.00");
-        expect(pending).toContain("待财务确认");
+        await expectText(page.getByRole("status")).toContain("提现申请已提交");
+        await available(page).toContain("¥100,000.00");
+        await held(page).toContain("¥20,000.00");
+        const pending = page.locator('[data-testid="pending-withdrawals"]');
+        await expectText(pending).toContain("¥20,000.00");
+        await expectText(pending).toContain("待财务确认");
         await screenshot(page, "ledger-wallet-pending");
       });
     });
@@ -113,16 +110,16 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
       await step(page, "finance-withdrawal", async () => {
         await page.goto(`${app.baseUrl}/finance`);
         const row = page.locator('[data-testid^="withdrawal-"]').filter({ hasText: ENTERPRISE_NAME });
-        await expect(visibleText(row)).resolves.toContain("¥20,000.00");
+        await expectText(row).toContain("¥20,000.00");
         const confirm = row.getByRole("form", { name: "已转账，确认提现" });
         await confirm.getByLabel("银行流水号").fill(WITHDRAWAL_REFERENCE);
         await confirm.getByLabel("转账金额（元）").fill("19,999.99");
         await confirm.getByRole("button", { name: "已转账，确认提现" }).click();
-        await expect(visibleText(row.locator(".field .error"))).resolves.toContain("不一致");
+        await expectText(row.locator(".field .error")).toContain("不一致");
         await screenshot(page, "ledger-finance-withdrawal-mismatch");
         await confirm.getByLabel("转账金额（元）").fill("20000");
         await confirm.getByRole("button", { name: "已转账，确认提现" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("已确认");
+        await expectText(page.getByRole("status")).toContain("已确认");
         await row.waitFor({ state: "detached" });
         await screenshot(page, "ledger-finance-queue");
       });
@@ -133,20 +130,20 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
     await as(ENTERPRISE, async (page) => {
       await step(page, "wallet-statement", async () => {
         await page.goto(`${app.baseUrl}/wallet`);
-        await expect(available(page)).resolves.toContain("¥100,000.00");
-        await expect(held(page)).resolves.toContain("¥0.00");
+        await available(page).toContain("¥100,000.00");
+        await held(page).toContain("¥0.00");
         const rows = page.locator('[data-testid="statement"] tbody tr');
-        await expect(rows.count()).resolves.toBe(2);
-        const first = await rows.nth(0).innerText();
-        const second = await rows.nth(1).innerText();
-        expect(first).toContain("充值");
-        expect(first).toContain("+¥120,000.00");
-        expect(first).toMatch(/¥120,000\.00\s*$/);
-        expect(first).toContain(DEPOSIT_REFERENCE);
-        expect(second).toContain("提现");
-        expect(second).toContain("-¥20,000.00");
-        expect(second).toMatch(/¥100,000\.00\s*$/);
-        expect(second).toContain(WITHDRAWAL_REFERENCE);
+        await expectCount(rows).toBe(2);
+        const first = rows.nth(0);
+        const second = rows.nth(1);
+        await expectText(first).toContain("充值");
+        await expectText(first).toContain("+¥120,000.00");
+        await expectText(first).toMatch(/¥120,000\.00\s*$/);
+        await expectText(first).toContain(DEPOSIT_REFERENCE);
+        await expectText(second).toContain("提现");
+        await expectText(second).toContain("-¥20,000.00");
+        await expectText(second).toMatch(/¥100,000\.00\s*$/);
+        await expectText(second).toContain(WITHDRAWAL_REFERENCE);
         await screenshot(page, "ledger-wallet-statement");
 
         const href = await page.getByRole("link", { name: "导出 CSV" }).getAttribute("href");
@@ -173,8 +170,8 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         await page.goto(`${app.baseUrl}/wallet`);
         await page.getByRole("button", { name: "English" }).click();
         await visible(page.locator("h1", { hasText: "Wallet" }));
-        await expect(visibleText(page.locator('[data-testid="available"]'))).resolves.toContain("Available");
-        await expect(visibleText(page.locator("main"))).resolves.toContain("Demo account");
+        await expectText(page.locator('[data-testid="available"]')).toContain("Available");
+        await expectText(page.locator("main")).toContain("Demo account");
         await screenshot(page, "ledger-wallet-en");
       });
     });
@@ -190,22 +187,22 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         await form.getByLabel("银行流水号").fill(DEPOSIT_REFERENCE);
         await form.getByRole("button", { name: "核对信息" }).click();
         await page.locator(".summary").getByRole("button", { name: "确认入账" }).click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("此前已入账，本次未重复入账");
+        await expectText(page.getByRole("status")).toContain("此前已入账，本次未重复入账");
         // The same reference with another amount is a conflict, not a second credit.
         await form.getByLabel("单位识别码").fill(referenceCode);
         await form.getByLabel("到账金额（元）").fill("5,000");
         await form.getByLabel("银行流水号").fill(DEPOSIT_REFERENCE);
         await form.getByRole("button", { name: "核对信息" }).click();
         await page.locator(".summary").getByRole("button", { name: "确认入账" }).click();
-        await expect(visibleText(page.getByRole("alert"))).resolves.toContain("未做任何更改");
+        await expectText(page.getByRole("alert")).toContain("未做任何更改");
         await screenshot(page, "ledger-finance-replay");
         const recent = page.locator('[data-testid="recent-deposits"] tbody tr');
-        await expect(recent.filter({ hasText: DEPOSIT_REFERENCE }).count()).resolves.toBe(1);
+        await expectCount(recent.filter({ hasText: DEPOSIT_REFERENCE })).toBe(1);
       });
     });
     await as(ENTERPRISE, async (page) => {
       await page.goto(`${app.baseUrl}/wallet`);
-      await expect(available(page)).resolves.toContain("¥100,000.00");
+      await available(page).toContain("¥100,000.00");
     });
   });
 
@@ -214,9 +211,9 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
       await step(page, "enterprise-forbidden", async () => {
         const response = await page.goto(`${app.baseUrl}/finance`);
         expect(response?.status()).toBe(403);
-        await expect(visibleText(page.locator("main"))).resolves.toContain("confirm:deposit:any");
+        await expectText(page.locator("main")).toContain("confirm:deposit:any");
         expect((await page.goto(`${app.baseUrl}/admin/ledger`))?.status()).toBe(403);
-        await expect(page.getByRole("link", { name: "财务工作台" }).count()).resolves.toBe(0);
+        await expectCount(page.getByRole("link", { name: "财务工作台" })).toBe(0);
       });
     });
   });
@@ -227,9 +224,9 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
         await page.getByRole("link", { name: "总账" }).click();
         await page.waitForURL(`${app.baseUrl}/admin/ledger`);
         await Promise.all([page.waitForURL(/reconciled=1/), page.getByRole("button", { name: "立即对账" }).click()]);
-        await expect(visibleText(page.locator('[data-testid="reconciliation-status"]'))).resolves.toContain("平衡");
-        await expect(page.locator('[data-testid="reconciliation-mismatch"]').count()).resolves.toBe(0);
-        await expect(visibleText(page.locator('[data-testid="reconciliation-history"]'))).resolves.toContain("平衡");
+        await expectText(page.locator('[data-testid="reconciliation-status"]')).toContain("平衡");
+        await expectCount(page.locator('[data-testid="reconciliation-mismatch"]')).toBe(0);
+        await expectText(page.locator('[data-testid="reconciliation-history"]')).toContain("平衡");
         await screenshot(page, "ledger-admin");
 
         await page.getByLabel("按地址搜索账户").fill(`org:${enterpriseOrgId}:wallet`);
@@ -239,19 +236,19 @@ describe.skipIf(!hasChromium)("the escrow ledger's pages in Chromium", () => {
           page.locator("main").getByRole("button", { name: "搜索", exact: true }).click(),
         ]);
         const accounts = page.locator('[data-testid="accounts"] tbody tr');
-        await expect(accounts.count()).resolves.toBe(1);
+        await expectCount(accounts).toBe(1);
         await accounts.first().getByRole("link").click();
         await page.waitForURL(/\/admin\/ledger\/accounts\//);
-        await expect(visibleText(page.locator('[data-testid="statement"]'))).resolves.toContain("platform:bank");
+        await expectText(page.locator('[data-testid="statement"]')).toContain("platform:bank");
         await screenshot(page, "ledger-admin-account");
 
         await page.locator('[data-testid="statement"] tbody tr').nth(1).getByRole("link", { name: "提现" }).click();
         await page.waitForURL(/\/admin\/ledger\/transactions\/\d+/);
-        const postings = await visibleText(page.locator('[data-testid="postings"]'));
-        expect(postings).toMatch(/org:\w+:wallet/);
-        expect(postings).toContain("platform:bank");
-        expect(postings).toContain("¥20,000.00");
-        await expect(visibleText(page.locator("main"))).resolves.toContain(WITHDRAWAL_REFERENCE);
+        const postings = page.locator('[data-testid="postings"]');
+        await expectText(postings).toMatch(/org:\w+:wallet/);
+        await expectText(postings).toContain("platform:bank");
+        await expectText(postings).toContain("¥20,000.00");
+        await expectText(page.locator("main")).toContain(WITHDRAWAL_REFERENCE);
         await screenshot(page, "ledger-admin-transaction");
       });
     });

@@ -2,7 +2,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { hasChromium, launchBrowser, screenshot, step, visible, visibleText, withPage } from "./support/browser.ts";
+import { hasChromium, launchBrowser, screenshot, step, visible, withPage } from "./support/browser.ts";
+import { WAIT, expectAttribute, expectChecked, expectCount, expectText, settled } from "./support/expect.ts";
 
 describe.skipIf(!hasChromium)("search and matching in Chromium", () => {
   let app: RunningApp;
@@ -27,21 +28,20 @@ describe.skipIf(!hasChromium)("search and matching in Chromium", () => {
         await box.pressSequentially("锂电", { delay: 60 });
         const listbox = page.getByRole("listbox");
         await visible(listbox.getByRole("option"));
-        await expect(box.getAttribute("aria-expanded")).resolves.toBe("true");
-        expect(await listbox.locator("mark").count()).toBeGreaterThan(0);
+        await expectAttribute(box, "aria-expanded").toBe("true");
+        await expectCount(listbox.locator("mark")).toBeGreaterThan(0);
         await screenshot(page, "search-suggestions-zh");
         // Keyboard: ↓ selects the first suggestion, Escape closes the list.
         await box.press("ArrowDown");
-        await expect(box.getAttribute("aria-activedescendant")).resolves.toBeTruthy();
+        await expectAttribute(box, "aria-activedescendant").toBeTruthy();
         await box.press("Escape");
-        await expect(listbox.isHidden()).resolves.toBe(true);
+        await expect.poll(() => listbox.isHidden(), WAIT).toBe(true);
       });
       await step(page, "results", async () => {
         await Promise.all([page.waitForURL(/\/search\?q=/), page.getByTestId("header-search").press("Enter")]);
         await visible(page.getByTestId("search-hits"));
-        const first = await visibleText(page.locator(".search-hit h3"));
-        expect(first.length).toBeGreaterThan(0);
-        expect(await page.locator(".search-hits mark").count()).toBeGreaterThan(0);
+        await expectText(page.locator(".search-hit h3")).not.toBe("");
+        await expectCount(page.locator(".search-hits mark")).toBeGreaterThan(0);
         await screenshot(page, "search-results-zh");
       });
       await step(page, "facet", async () => {
@@ -49,9 +49,11 @@ describe.skipIf(!hasChromium)("search and matching in Chromium", () => {
         const facet = page.locator('input[name="industry"]').first();
         const value = await facet.getAttribute("value");
         await Promise.all([page.waitForURL(new RegExp(`industry=${value}`)), facet.check()]);
+        // The URL changes before the filtered hits render; the next step follows the first of them.
+        await settled(page);
         await visible(page.getByTestId("search-hits"));
-        expect(await page.locator(".search-hit").count()).toBeLessThanOrEqual(before);
-        await expect(page.locator(`input[name="industry"][value="${value}"]`).isChecked()).resolves.toBe(true);
+        await expectCount(page.locator(".search-hit")).toBeLessThanOrEqual(before);
+        await expectChecked(page.locator(`input[name="industry"][value="${value}"]`)).toBe(true);
         shared = page.url();
         await screenshot(page, "search-facet-zh");
       });
@@ -67,7 +69,7 @@ describe.skipIf(!hasChromium)("search and matching in Chromium", () => {
       await step(page, "shared-url", async () => {
         await page.goto(shared);
         const checked = page.locator('input[name="industry"]:checked');
-        await expect(checked.count()).resolves.toBe(1);
+        await expectCount(checked).toBe(1);
         await visible(page.getByTestId("search-hits"));
       });
     });
@@ -90,8 +92,7 @@ describe.skipIf(!hasChromium)("search and matching in Chromium", () => {
       await step(page, "bad-filter", async () => {
         const response = await page.goto(`${app.baseUrl}/search?q=x&min=abc&sort=sideways&kind=challenges`);
         expect(response?.status()).toBe(200);
-        const messages = await visibleText(page.getByTestId("search-messages"));
-        expect(messages).toMatch(/abc|金额/);
+        await expectText(page.getByTestId("search-messages")).toMatch(/abc|金额/);
         await screenshot(page, "search-bad-filter");
       });
     } finally {

@@ -1,10 +1,11 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { formatYuan } from "#domain/money/money.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
 import { hasChromium, launchBrowser, screenshot, step, visible, visibleText, withPage } from "./support/browser.ts";
+import { expectText } from "./support/expect.ts";
 
 const UNIVERSITY = "gaoxiao@demo.jiebang.cn"; // 王丽华, 昆明理工大学科技处
 const BROKER = "jingjiren@demo.jiebang.cn"; // 赵志强
@@ -58,14 +59,15 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
     withPage(browser, run, { baseUrl: app.baseUrl, email, password: DEMO_PASSWORD });
   const buyer = <T>(run: (page: Page) => Promise<T>) =>
     withPage(browser, run, { baseUrl: app.baseUrl, email: BUYER.email, password: BUYER.password });
+  /** Opens the wallet page and returns where its available balance shows. */
   const sellerWallet = (page: Page) =>
-    page.goto(`${app.baseUrl}/wallet`).then(() => visibleText(page.locator('[data-testid="available"] dd')));
+    page.goto(`${app.baseUrl}/wallet`).then(() => page.locator('[data-testid="available"] dd'));
   const brokerWallet = (page: Page) =>
-    page.goto(`${app.baseUrl}/broker`).then(() => visibleText(page.locator('[data-testid="broker-wallet"]')));
+    page.goto(`${app.baseUrl}/broker`).then(() => page.locator('[data-testid="broker-wallet"]'));
 
   it("lets the university list an offer (draft, then publish) that the public list shows", async () => {
     await demo(UNIVERSITY, async (page) => {
-      sellerBefore = fenOf(await sellerWallet(page));
+      sellerBefore = fenOf(await visibleText(await sellerWallet(page)));
       await step(page, "list-offer", async () => {
         await page.getByRole("link", { name: "成果转化", exact: true }).first().click();
         await page.waitForURL(`${app.baseUrl}/offers`);
@@ -114,7 +116,7 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
       ]);
     });
     await demo(BROKER, async (page) => {
-      brokerBefore = fenOf(await brokerWallet(page));
+      brokerBefore = fenOf(await visibleText(await brokerWallet(page)));
       await step(page, "introduce", async () => {
         const form = page.locator('[data-testid="introduce-form"]');
         await form.getByLabel("成果").selectOption({ label: TITLE });
@@ -192,8 +194,7 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
       await step(page, "fund-refused", async () => {
         await page.goto(dealUrl);
         await page.getByRole("button", { name: "存入托管" }).click();
-        const alert = await visibleText(page.locator('[data-testid="insufficient-funds"]'));
-        expect(alert).toContain("¥200,000.00");
+        await expectText(page.locator('[data-testid="insufficient-funds"]')).toContain("¥200,000.00");
         await page.locator('[data-testid="insufficient-funds"]').getByRole("link").click();
         await page.waitForURL(/\/wallet/);
         referenceCode = (await visibleText(page.locator('[data-testid="reference-code"]'))).trim();
@@ -240,10 +241,10 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
       });
     });
     await demo(UNIVERSITY, async (page) => {
-      await expect(sellerWallet(page)).resolves.toContain(formatYuan(sellerBefore + 18_400_000n));
+      await expectText(await sellerWallet(page)).toContain(formatYuan(sellerBefore + 18_400_000n));
     });
     await demo(BROKER, async (page) => {
-      await expect(brokerWallet(page)).resolves.toContain(formatYuan(brokerBefore + 1_000_000n));
+      await expectText(await brokerWallet(page)).toContain(formatYuan(brokerBefore + 1_000_000n));
       await screenshot(page, "transfer-broker");
     });
   });

@@ -2,7 +2,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { hasChromium, launchBrowser, screenshot, step, visible, visibleText, withPage } from "./support/browser.ts";
+import { hasChromium, launchBrowser, screenshot, step, visible, withPage } from "./support/browser.ts";
+import { expectAttribute, expectCount, expectText, expectValue } from "./support/expect.ts";
 
 const OFFICER = "guanwei@demo.jiebang.cn";
 const SEEKER = "fabang@demo.jiebang.cn"; // the seeded enterprise whose challenges cover every state
@@ -36,25 +37,25 @@ describe.skipIf(!hasChromium)("zone settings and challenge statistics in Chromiu
         await page.getByRole("link", { name: "公示期设置" }).click();
         await visible(page.getByRole("heading", { name: "公示期设置" }));
         const days = page.getByLabel("公示期（工作日）").first();
-        await expect(days.inputValue()).resolves.toBe("5");
+        await expectValue(days).toBe("5");
         await days.fill("31");
         await page.getByRole("button", { name: "保存" }).first().click();
-        await expect(visibleText(page.locator(".field .error"))).resolves.toContain("1–30 个工作日");
+        await expectText(page.locator(".field .error")).toContain("1–30 个工作日");
         await page.getByLabel("公示期（工作日）").first().fill("7");
         await page.getByRole("button", { name: "保存" }).first().click();
-        await expect(visibleText(page.getByRole("status"))).resolves.toMatch(/公示期为 7 个工作日/);
-        await expect(page.getByLabel("公示期（工作日）").first().inputValue()).resolves.toBe("7");
+        await expectText(page.getByRole("status")).toMatch(/公示期为 7 个工作日/);
+        await expectValue(page.getByLabel("公示期（工作日）").first()).toBe("7");
         await screenshot(page, "zone-settings-zh");
         await english(page);
         await visible(page.getByRole("heading", { name: "Public notice period" }));
-        await expect(visibleText(page.locator("main"))).resolves.toContain("Now: 7 working days");
+        await expectText(page.locator("main")).toContain("Now: 7 working days");
         await screenshot(page, "zone-settings-en");
       });
     });
     // The change is in the zone's audit log.
     await demo(OFFICER, async (page) => {
       await page.goto(`${app.baseUrl}/audit`);
-      await expect(visibleText(page.locator("main"))).resolves.toContain("zone.setPublicNoticeDays");
+      await expectText(page.locator("main")).toContain("zone.setPublicNoticeDays");
     });
   });
 
@@ -82,9 +83,9 @@ describe.skipIf(!hasChromium)("zone settings and challenge statistics in Chromiu
         }
         expect(found).toBe(true);
         const bids = page.locator('svg.chart[role="img"]').first();
-        await expect(bids.getAttribute("aria-label")).resolves.toMatch(/^投标随时间变化：\d{4}-\d\d-\d\d \d+ \/ \d+/);
-        await expect(page.locator("svg.chart rect.chart-bar").count()).resolves.toBeGreaterThan(0);
-        await expect(page.locator("[style]").count()).resolves.toBe(0);
+        await expectAttribute(bids, "aria-label").toMatch(/^投标随时间变化：\d{4}-\d\d-\d\d \d+ \/ \d+/);
+        await expectCount(page.locator("svg.chart rect.chart-bar")).toBeGreaterThan(0);
+        await expectCount(page.locator("[style]")).toBe(0);
         await page.locator("#stats-heading").scrollIntoViewIfNeeded();
         await screenshot(page, "statistics-zh");
         await english(page);

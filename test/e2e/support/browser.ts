@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { WAIT } from "./expect.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -68,11 +69,15 @@ export async function logIn(page: Page, baseUrl: string, email: string, password
   ]);
 }
 
-/** Waits (up to 10 s) until the locator's first match is visible: the page has caught up. */
+/** Waits (up to `WAIT.timeout`) until the locator's first match is visible. */
 export async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: "visible", timeout: 10_000 });
+  await locator.first().waitFor({ state: "visible", timeout: WAIT.timeout });
 }
 
+/**
+ * Reads a value (a reference code, an amount to compute with) from a page that has settled.
+ * Not for asserting what an action did: that is `expectText` (support/expect.ts), which waits.
+ */
 export async function visibleText(locator: Locator): Promise<string> {
   await visible(locator);
   return locator.first().innerText();
