@@ -275,6 +275,10 @@ describe("the web server in its default (development) mode", () => {
     });
     const session = response.headers.getSetCookie().find((c) => /jb_session=/.test(c));
     expect(session).toMatch(/Max-Age=43200\b/);
+    expect(session).toMatch(/^__Host-jb_session=/);
+    expect(session).toMatch(/; HttpOnly/);
+    expect(session).toMatch(/; Secure/);
+    expect(session).toMatch(/SameSite=Lax/);
   });
 
   it("the wallet statement carries one CSP header, its own", async () => {
