@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -7,6 +7,16 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./utils/nonce.ts";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * Errors of loaders and actions reach here only when the route guard (server/remix-handler.ts)
+ * let them through: a request the client abandoned, or a body over the limit (413 already sent).
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  if (error instanceof Error && error.name === "BodyTooLargeError") return;
+  console.error(error);
+}
 
 export default function handleRequest(
   request: Request,

@@ -32,7 +32,7 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = getLocale(request);
-  const csrf = getCsrfToken(request, context);
+  const csrf = await getCsrfToken(request, context);
   const current = await getOptionalUser(request, context);
   // One indexed count per page view, for the unread badge in the header.
   const unread = current
@@ -47,7 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       user: current ? { id: current.user.id, name: current.user.name } : null,
       nav: current?.nav ?? [],
       unread,
-      devMailbox: context.services.env.NODE_ENV !== "production",
+      devMailbox: context.services.env.NODE_ENV !== "production" && !!current?.actor.roles.includes("platform_admin"),
     },
     { headers },
   );
@@ -184,7 +184,32 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT();
+  const location = useLocation();
   if (isRouteErrorResponse(error)) {
+    const data = typeof error.data === "object" && error.data ? (error.data as Record<string, unknown>) : {};
+    if (error.status === 403 && data.reason === "csrf") {
+      return (
+        <section className="panel error-page" data-error="expired">
+          <h1>{t("expired.title")}</h1>
+          <p>{t("errors.csrf")}</p>
+          <a href={location.pathname + location.search}>{t("expired.reload")}</a>
+        </section>
+      );
+    }
+    if (error.status >= 500) {
+      return (
+        <section className="panel error-page">
+          <h1>{t("error.title")}</h1>
+          <p>{t("error.body")}</p>
+          {typeof data.requestId === "string" ? (
+            <p className="muted small" data-request-id={data.requestId}>
+              {t("error.requestId", { id: data.requestId })}
+            </p>
+          ) : null}
+          <Link to="/">{t("error.back")}</Link>
+        </section>
+      );
+    }
     if (error.status === 403) {
       const permission =
         typeof error.data === "object" && error.data ? (error.data as { permission?: string }).permission : undefined;

@@ -18,7 +18,8 @@ const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  /** Loopback unless set: a development server with the demo seed must not be reachable from the network. */
+  HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z.preprocess(emptyAsUndefined, url(["postgres", "postgresql"]).optional()),
   PGLITE_DIR: z.string().default(".data/pglite"),
   REDIS_URL: z.preprocess(emptyAsUndefined, url(["redis", "rediss"]).optional()),
@@ -26,7 +27,10 @@ export const envSchema = z.object({
   MEILI_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   SMTP_URL: z.preprocess(emptyAsUndefined, url(["smtp", "smtps"]).optional()),
   MAIL_FROM: z.string().default("揭榜平台 <noreply@jiebang.local>"),
-  /** Signs nothing secret by itself; mixed into CSRF tokens. Required in production. */
+  /**
+   * Signs CSRF tokens (bound to the session). Required in production, shared by every web process;
+   * outside production a secret kept in `.data/session-secret` stands in (server/dev-secret.ts).
+   */
   SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
   /** The public origin, used in mail links. */
   APP_URL: z.string().url().default("http://localhost:3000"),

@@ -4,16 +4,19 @@ import compression from "compression";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { Services } from "./services.ts";
 import { checkHealth } from "./health.ts";
+import { sendProblem } from "./problem-page.ts";
+import { createRequestHandler } from "./remix-handler.ts";
+import { bodyLimitFor, requestGuards } from "./request-guards.ts";
 
 /**
- * The HTTP layer: security headers, logs, static files, /healthz and the Remix handler.
- * Every request gets a CSP nonce; Remix's inline scripts carry it (app/entry.server.tsx).
+ * The HTTP layer: security headers, logs, request guards, static files, /healthz and the Remix
+ * handler (ADR 0021). Every request gets an id (in the log, the `X-Request-Id` header and any 5xx
+ * page) and a CSP nonce; Remix's inline scripts carry it (app/entry.server.tsx).
  */
-export function createApp(options: { services: Services; build: ServerBuild | (() => Promise<ServerBuild>) }): Express {
+export function createApp(options: { services: Services; build: ServerBuild }): Express {
   const { services } = options;
   const app = express();
   app.disable("x-powered-by");
@@ -22,10 +25,16 @@ export function createApp(options: { services: Services; build: ServerBuild | ((
   app.use(
     pinoHttp({
       logger: services.log,
+      // Our own ids, never the client's (they are shown to users and searched for in the log).
+      genReqId: (_req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
       autoLogging: { ignore: (req) => req.url?.startsWith("/build/") ?? false },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -53,31 +62,14 @@ export function createApp(options: { services: Services; build: ServerBuild | ((
         },
       },
       crossOriginEmbedderPolicy: false,
+      // Not no-referrer: with it Chromium sends `Origin: null` on our own form posts (ADR 0021).
+      referrerPolicy: { policy: "same-origin" },
       strictTransportSecurity: services.env.NODE_ENV === "production",
     }),
   );
   app.use(compression());
 
-  // A cross-site POST is refused before any form is read; the per-form CSRF token
-  // (app/utils/csrf.server.ts) is the second line.
-  app.use((req, res, next) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-    const origin = req.get("origin");
-    if (origin && origin !== "null") {
-      const host = req.get("host");
-      let originHost: string | undefined;
-      try {
-        originHost = new URL(origin).host;
-      } catch {
-        originHost = undefined;
-      }
-      if (originHost !== host) {
-        res.status(403).type("text/plain; charset=utf-8").send("跨站请求已拒绝 / Cross-site request refused");
-        return;
-      }
-    }
-    next();
-  });
+  app.use(requestGuards(services.env));
 
   app.get("/healthz", async (_req, res) => {
     const report = await checkHealth(services);
@@ -92,9 +84,26 @@ export function createApp(options: { services: Services; build: ServerBuild | ((
     "*",
     createRequestHandler({
       build: options.build,
-      mode: services.env.NODE_ENV,
-      getLoadContext: (req, res) => ({ services, cspNonce: res.locals.cspNonce as string, clientIp: req.ip }),
+      // Development is the default of `npm start`: it must not show stacks to visitors either.
+      mode: services.env.NODE_ENV === "test" ? "test" : "production",
+      log: services.log,
+      bodyLimit: (req) => bodyLimitFor(req.path, services.env),
+      getLoadContext: (req, res) => ({
+        services,
+        cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip,
+        requestId: String(req.id),
+      }),
     }),
   );
+  // Anything that escaped: logged with the request id, answered without details.
+  app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    services.log.error({ err: error, reqId: req.id }, "unhandled error");
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(req, res, 500, "serverError");
+  });
   return app;
 }

@@ -1,9 +1,10 @@
-import crypto from "node:crypto";
 import path from "node:path";
 import type { ServerBuild } from "@remix-run/node";
 import { migrate } from "#domain/db/migrate.ts";
 import { loadEnv } from "#domain/env.ts";
 import { createApp } from "./app.ts";
+import { warnAboutDemoLogins } from "./banner.ts";
+import { devSessionSecret } from "./dev-secret.ts";
 import { createServices, closeServices } from "./services.ts";
 
 /**
@@ -14,7 +15,7 @@ import { createServices, closeServices } from "./services.ts";
 async function main() {
   const env = loadEnv();
   const services = await createServices(env, {
-    csrfSecret: env.SESSION_SECRET ?? crypto.randomBytes(32).toString("hex"),
+    csrfSecret: env.SESSION_SECRET ?? devSessionSecret(),
   });
   const { log } = services;
   try {
@@ -26,6 +27,7 @@ async function main() {
       if (seeded) log.info("demo data seeded (logins in README.md)");
     }
     await services.start();
+    await warnAboutDemoLogins(services);
   } catch (error) {
     log.fatal({ err: error }, "start-up failed");
     await closeServices(services);
@@ -37,7 +39,7 @@ async function main() {
   const build = require(buildPath) as ServerBuild;
   const app = createApp({ services, build });
   const server = app.listen(env.PORT, env.HOST, () => {
-    log.info(`jiebang listening on http://localhost:${env.PORT} (database: ${services.databaseLabel})`);
+    log.info(`jiebang listening on http://${env.HOST}:${env.PORT} (database: ${services.databaseLabel})`);
   });
 
   let closing = false;

@@ -199,7 +199,8 @@ export const en: Record<MessageKey, string> = {
   "jobs.retried": "The job is queued again.",
 
   "mailbox.title": "Dev mailbox",
-  "mailbox.lead": "Without SMTP configured, mail the platform sends is kept here (not available in production).",
+  "mailbox.lead":
+    "Without SMTP configured, mail the platform sends is kept here (platform admins only; not available in production).",
   "mailbox.empty": "No mail yet.",
   "mailbox.to": "To",
   "mailbox.subject": "Subject",
@@ -212,6 +213,9 @@ export const en: Record<MessageKey, string> = {
   "notFound.body": "The page you asked for does not exist or was removed.",
   "error.title": "Something went wrong",
   "error.body": "The server could not handle the request. We have logged the problem; please try again later.",
+  "error.requestId": "Request id: {id}",
+  "expired.title": "This page has expired",
+  "expired.reload": "Reload the page",
   "error.back": "Back to the home page",
 
   "form.required": "This field is required",
@@ -219,7 +223,8 @@ export const en: Record<MessageKey, string> = {
   "form.fixErrors": "Please correct the marked fields and submit again.",
   "form.saved": "Saved.",
 
-  "errors.csrf": "This page has expired or the request's origin could not be verified. Reload the page and try again.",
+  "errors.csrf": "This page has expired. Reload it and try again.",
+  "errors.unreadableForm": "The submitted form could not be read; nothing was changed. Reload the page and try again.",
   "errors.forbidden": "You are not allowed to do this (needs: {permission})",
   "errors.unauthenticated": "Please log in first.",
   "errors.notFound": "That record was not found.",

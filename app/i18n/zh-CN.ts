@@ -191,7 +191,7 @@ export const zhCN = {
   "jobs.retried": "任务已重新排队。",
 
   "mailbox.title": "开发邮箱",
-  "mailbox.lead": "未配置 SMTP 时，平台发出的邮件保存在这里（生产环境不可用）。",
+  "mailbox.lead": "未配置 SMTP 时，平台发出的邮件保存在这里（仅平台管理员可见，生产环境不可用）。",
   "mailbox.empty": "还没有邮件。",
   "mailbox.to": "收件人",
   "mailbox.subject": "主题",
@@ -204,6 +204,9 @@ export const zhCN = {
   "notFound.body": "您访问的页面不存在或已被移除。",
   "error.title": "出错了",
   "error.body": "服务器处理请求时出错，我们已记录此问题。请稍后再试。",
+  "error.requestId": "请求编号：{id}",
+  "expired.title": "页面已过期",
+  "expired.reload": "刷新页面",
   "error.back": "返回首页",
 
   "form.required": "此项为必填",
@@ -211,7 +214,8 @@ export const zhCN = {
   "form.fixErrors": "请修改标出的内容后重新提交。",
   "form.saved": "已保存。",
 
-  "errors.csrf": "页面已过期或请求来源无法验证，请刷新页面后重试。",
+  "errors.csrf": "页面已过期，请刷新后重试。",
+  "errors.unreadableForm": "无法读取提交的表单，未做任何更改。请刷新页面后重试。",
   "errors.forbidden": "没有权限执行此操作（需要：{permission}）",
   "errors.unauthenticated": "请先登录。",
   "errors.notFound": "找不到该记录。",

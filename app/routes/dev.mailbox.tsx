@@ -1,16 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "../utils/auth.server.ts";
 import { useLoaderData } from "@remix-run/react";
 import { listDevMailbox } from "../domain.server.ts";
 import { DateTime } from "../components/datetime.tsx";
 import { useT } from "../utils/i18n.tsx";
 
-// @public Outside production only (404 in production), where it stands in for the mail server.
 /**
- * Outside production only, and then open to anyone: it stands in for the mail server so that a
- * developer or a browser test can follow a reset link. In production it does not exist (404).
+ * Outside production only, and then only for signed-in platform admins: it stands in for the mail
+ * server, and every reset and invitation link in it takes over an account (ADR 0021). Anonymous
+ * visitors are sent to log in; anyone else gets 404, as in production, where it does not exist.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (context.services.env.NODE_ENV === "production") throw new Response(null, { status: 404 });
+  const current = await requireUser(request, context);
+  if (!current.actor.roles.includes("platform_admin")) throw new Response(null, { status: 404 });
   const to = new URL(request.url).searchParams.get("to") ?? undefined;
   const messages = await listDevMailbox({ db: context.services.database.prisma, to, limit: 50 });
   return {

@@ -5,6 +5,7 @@ import { login } from "../domain.server.ts";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { Field, FormAlert, type FailureLike } from "../components/form.tsx";
 import { clientIp, getOptionalUser, sessionCookie } from "../utils/auth.server.ts";
+import { csrfCookieFor } from "../utils/csrf.server.ts";
 import { appErrorResponse, parseForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 import { safeRedirectPath } from "../utils/redirect.ts";
@@ -34,9 +35,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ip: clientIp(request, context),
       userAgent: request.headers.get("user-agent"),
     });
-    return redirect(safeRedirectPath(parsed.value.next, "/dashboard"), {
-      headers: { "Set-Cookie": sessionCookie(context, session.token) },
-    });
+    // A new session gets a new CSRF token: the one of the login page does not carry over.
+    const headers = new Headers();
+    headers.append("Set-Cookie", sessionCookie(context, session.token));
+    headers.append("Set-Cookie", csrfCookieFor(context, session.csrfSecret));
+    return redirect(safeRedirectPath(parsed.value.next, "/dashboard"), { headers });
   } catch (error) {
     return appErrorResponse(error, parsed.values);
   }

@@ -8,6 +8,7 @@ import { listZones } from "../domain.server.ts";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { Field, FormAlert, type FailureLike } from "../components/form.tsx";
 import { clientIp, getOptionalUser, sessionCookie } from "../utils/auth.server.ts";
+import { csrfCookieFor } from "../utils/csrf.server.ts";
 import { appErrorResponse, parseForm } from "../utils/forms.server.ts";
 import { useLocale, useT } from "../utils/i18n.tsx";
 
@@ -59,7 +60,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ip: clientIp(request, context),
       userAgent: request.headers.get("user-agent"),
     });
-    return redirect("/dashboard", { headers: { "Set-Cookie": sessionCookie(context, session.token) } });
+    const headers = new Headers();
+    headers.append("Set-Cookie", sessionCookie(context, session.token));
+    headers.append("Set-Cookie", csrfCookieFor(context, session.csrfSecret)); // a new session, a new token
+    return redirect("/dashboard", { headers });
   } catch (error) {
     return appErrorResponse(error, parsed.values);
   }

@@ -49,6 +49,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${filename}"`,
       "Cache-Control": "private, no-store",
+      // Replaces the page CSP of server/app.ts (one CSP header: server/remix-handler.ts).
+      "Content-Security-Policy": "default-src 'none'; sandbox",
     },
   });
 }

@@ -1,10 +1,11 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { can, type Actor, type Permission, type PermissionContext } from "#domain/access/permissions.ts";
-import { getSessionUser, type SessionUser } from "#domain/identity/sessions.ts";
+import { getSessionUser, SESSION_ABSOLUTE_MS, type SessionUser } from "#domain/identity/sessions.ts";
 import { cookieSecurity, readCookie, serializeCookie } from "./cookies.server.ts";
 
 const COOKIE = "jb_session";
-const SESSION_MAX_AGE = 60 * 60 * 24 * 30;
+/** The cookie lives no longer than the session can (idle and absolute limits are enforced server-side). */
+const SESSION_MAX_AGE = SESSION_ABSOLUTE_MS / 1000;
 
 export interface CurrentUser extends SessionUser {
   actor: Actor;

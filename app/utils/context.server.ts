@@ -5,6 +5,8 @@ declare module "@remix-run/node" {
     services: Services;
     cspNonce: string;
     clientIp: string | undefined;
+    /** pino-http's id of this request: in the log and on every 5xx page. */
+    requestId: string;
   }
 }
 

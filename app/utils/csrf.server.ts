@@ -1,41 +1,74 @@
 import crypto from "node:crypto";
 import { unstable_parseMultipartFormData, type AppLoadContext, type UploadHandler } from "@remix-run/node";
 import { cookieSecurity, readCookie, serializeCookie } from "./cookies.server.ts";
+import { getOptionalUser } from "./auth.server.ts";
 import { getTranslator } from "./locale.server.ts";
 
 /**
- * Signed double-submit CSRF tokens: a random value signed with the server secret sits in an
- * HttpOnly `__Host-` cookie, and every mutating form carries the same value in a hidden field
- * (app/components/csrf-input.tsx). `readForm` checks it before an action reads anything else.
- * Together with SameSite=Lax session cookies and the Origin check in server/app.ts.
+ * Signed double-submit CSRF tokens bound to the session: a random value, signed with a key derived
+ * from the server secret and the session's own `csrfSecret` (or "anonymous"), sits in an HttpOnly
+ * `__Host-` cookie, and every mutating form carries the same value in a hidden field
+ * (app/components/csrf-input.tsx). `readForm` checks it before an action reads anything else. A
+ * token made before login (or in another session) does not verify after it: login and logout
+ * issue a fresh one (`csrfCookieFor`), and a form left open across them says "page expired,
+ * reload". Together with SameSite=Lax session cookies and the origin checks of
+ * server/request-guards.ts (ADR 0021).
  */
 export const CSRF_FIELD = "csrf";
 const COOKIE = "jb_csrf";
+const ANONYMOUS = "anonymous";
 
-function sign(value: string, secret: string): string {
-  return crypto.createHmac("sha256", secret).update(value).digest("base64url");
+function keyFor(context: AppLoadContext, sessionCsrfSecret: string | null): Buffer {
+  return crypto
+    .createHmac("sha256", context.services.csrfSecret)
+    .update(`csrf:${sessionCsrfSecret ?? ANONYMOUS}`)
+    .digest();
 }
 
-function secretOf(context: AppLoadContext): string {
-  return context.services.csrfSecret;
+function sign(value: string, key: Buffer): string {
+  return crypto.createHmac("sha256", key).update(value).digest("base64url");
 }
 
-function isValid(token: string | undefined, secret: string): token is string {
+function isValid(token: string | undefined, key: Buffer): token is string {
   if (!token) return false;
-  const [value, mac] = token.split(".");
-  if (!value || !mac) return false;
-  const expected = Buffer.from(sign(value, secret));
+  const [value, mac, extra] = token.split(".");
+  if (!value || !mac || extra !== undefined) return false;
+  const expected = Buffer.from(sign(value, key));
   const actual = Buffer.from(mac);
   return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
 }
 
-/** The token for this request's forms, and a Set-Cookie header when a new one was made. */
-export function getCsrfToken(request: Request, context: AppLoadContext): { token: string; setCookie?: string } {
-  const security = cookieSecurity(context);
-  const existing = readCookie(request, security.name(COOKIE));
-  if (isValid(existing, secretOf(context))) return { token: existing };
+async function sessionKey(request: Request, context: AppLoadContext): Promise<Buffer> {
+  const current = await getOptionalUser(request, context);
+  return keyFor(context, current?.session.csrfSecret ?? null);
+}
+
+function newToken(key: Buffer): string {
   const value = crypto.randomBytes(24).toString("base64url");
-  const token = `${value}.${sign(value, secretOf(context))}`;
+  return `${value}.${sign(value, key)}`;
+}
+
+/**
+ * A Set-Cookie header with a fresh token for the session that starts (its `csrfSecret`) or for
+ * no session (null, after logout): the token of the page before does not carry over.
+ */
+export function csrfCookieFor(context: AppLoadContext, sessionCsrfSecret: string | null): string {
+  const security = cookieSecurity(context);
+  return serializeCookie(security.name(COOKIE), newToken(keyFor(context, sessionCsrfSecret)), {
+    secure: security.secure,
+  });
+}
+
+/** The token for this request's forms, and a Set-Cookie header when a new one was made. */
+export async function getCsrfToken(
+  request: Request,
+  context: AppLoadContext,
+): Promise<{ token: string; setCookie?: string }> {
+  const security = cookieSecurity(context);
+  const key = await sessionKey(request, context);
+  const existing = readCookie(request, security.name(COOKIE));
+  if (isValid(existing, key)) return { token: existing };
+  const token = newToken(key);
   return { token, setCookie: serializeCookie(security.name(COOKIE), token, { secure: security.secure }) };
 }
 
@@ -71,22 +104,31 @@ function boundedUploadHandler(limits: UploadLimits): UploadHandler {
 }
 
 export async function readForm(request: Request, context: AppLoadContext, uploads?: UploadLimits): Promise<FormData> {
+  const t = getTranslator(request);
   const multipart = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data");
-  const form =
-    uploads && multipart
-      ? await unstable_parseMultipartFormData(request, boundedUploadHandler(uploads))
-      : await request.formData();
+  let form: FormData;
+  try {
+    form =
+      uploads && multipart
+        ? await unstable_parseMultipartFormData(request, boundedUploadHandler(uploads))
+        : await request.formData();
+  } catch (error) {
+    // A body over the limit was already answered with 413 (server/remix-handler.ts).
+    if (error instanceof Error && error.name === "BodyTooLargeError") throw error;
+    throw new Response(t("errors.unreadableForm"), {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
   const security = cookieSecurity(context);
   const cookieToken = readCookie(request, security.name(COOKIE));
   const formToken = form.get(CSRF_FIELD);
   const ok =
     typeof formToken === "string" &&
-    isValid(cookieToken, secretOf(context)) &&
+    isValid(cookieToken, await sessionKey(request, context)) &&
     cookieToken.length === formToken.length &&
     crypto.timingSafeEqual(Buffer.from(cookieToken), Buffer.from(formToken));
-  if (!ok) {
-    const t = getTranslator(request);
-    throw new Response(t("errors.csrf"), { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  }
+  // Stale or missing: the page was made before a login, a logout or a restart with a new secret.
+  if (!ok) throw Response.json({ reason: "csrf", message: t("errors.csrf") }, { status: 403 });
   return form;
 }

@@ -13,7 +13,7 @@ export interface LoginResult extends NewSession {
 type Outcome = { ok: true; result: LoginResult } | { ok: false; limited?: RateLimitResult };
 
 /**
- * Checks an email and password and opens a 30-day session. Every failure says only
+ * Checks an email and password and opens a session (2 h idle, 12 h at most: sessions.ts). Every failure says only
  * "errors.invalidCredentials"; an unknown email costs the same hashing work as a wrong password.
  * Attempts are limited per email and per IP; the counts and the audit of a failure are committed
  * even though the call then throws.

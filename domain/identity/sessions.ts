@@ -4,9 +4,15 @@ import type { Actor } from "../access/permissions.ts";
 import { recordAudit } from "../audit/record.ts";
 import { hashToken, randomToken } from "./tokens.ts";
 
-export const SESSION_TTL_MS = 30 * 24 * 60 * 60_000;
-/** A session is renewed (sliding expiry) at most once in this interval. */
-const RENEW_AFTER_MS = 24 * 60 * 60_000;
+/**
+ * A session ends after 2 hours without a request (idle) and 12 hours after login whatever its use
+ * (absolute), both enforced here on the server (ADR 0021). `expiresAt` holds the idle end, moved
+ * forward at most once a minute; the absolute end is `createdAt` + 12 h.
+ */
+export const SESSION_IDLE_MS = 2 * 60 * 60_000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+/** The idle end moves forward at most once in this interval (one write a minute, not one a request). */
+const RENEW_AFTER_MS = 60_000;
 
 export interface NewSession {
   /** The cookie value; only its sha256 is stored. */
@@ -22,10 +28,12 @@ export async function createSession(
 ): Promise<NewSession> {
   const token = randomToken();
   const csrfSecret = randomToken();
-  const expiresAt = new Date((input.now ?? new Date()).getTime() + SESSION_TTL_MS);
+  const createdAt = input.now ?? new Date();
+  const expiresAt = new Date(createdAt.getTime() + SESSION_IDLE_MS);
   await tx.session.create({
     data: {
       id: hashToken(token),
+      createdAt,
       userId: input.userId,
       csrfSecret,
       expiresAt,
@@ -54,8 +62,8 @@ export interface SessionUser {
 }
 
 /**
- * The user behind a session cookie, or null when the token is unknown or expired (an expired
- * row is deleted). Renews the expiry to 30 days from now at most once a day.
+ * The user behind a session cookie, or null when the token is unknown or expired, idle or absolute
+ * (an expired row is deleted). Moves the idle end to 2 hours from now, never past the absolute end.
  */
 export async function getSessionUser(options: { db: DbOrTx; token: string; now?: Date }): Promise<SessionUser | null> {
   const { db, token } = options;
@@ -70,6 +78,7 @@ export async function getSessionUser(options: { db: DbOrTx; token: string; now?:
       id: true,
       csrfSecret: true,
       expiresAt: true,
+      createdAt: true,
       user: {
         select: {
           id: true,
@@ -98,13 +107,15 @@ export async function getSessionUser(options: { db: DbOrTx; token: string; now?:
     },
   });
   if (!session) return null;
-  if (session.expiresAt <= now) {
+  const absoluteEnd = session.createdAt.getTime() + SESSION_ABSOLUTE_MS;
+  if (session.expiresAt <= now || absoluteEnd <= now.getTime()) {
     await db.session.deleteMany({ where: { id } });
     return null;
   }
   let expiresAt = session.expiresAt;
-  if (expiresAt.getTime() - now.getTime() < SESSION_TTL_MS - RENEW_AFTER_MS) {
-    expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const renewed = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, absoluteEnd));
+  if (renewed.getTime() - expiresAt.getTime() >= RENEW_AFTER_MS) {
+    expiresAt = renewed;
     await db.session.updateMany({ where: { id }, data: { expiresAt } });
   }
   const { roles, memberships, ...user } = session.user;

@@ -7,6 +7,9 @@ describe("environment", () => {
   it("selects the embedded defaults when no service is configured", () => {
     const env = parseEnv({});
     expect(env).toMatchObject({ PORT: 3000, NODE_ENV: "development", PGLITE_DIR: ".data/pglite" });
+    // Loopback unless HOST is set (ADR 0021: the default mode seeds logins with a published password).
+    expect(env.HOST).toBe("127.0.0.1");
+    expect(parseEnv({ HOST: "0.0.0.0" }).HOST).toBe("0.0.0.0");
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.MEILI_HOST).toBeUndefined();

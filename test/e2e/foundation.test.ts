@@ -6,20 +6,32 @@ import { startApp, type RunningApp } from "./support/app.ts";
 import { hasChromium, launchBrowser, logIn, screenshot, step, visible, withPage } from "./support/browser.ts";
 import { WAIT, expectAttribute, expectText } from "./support/expect.ts";
 
-/** The mail job runs in-process; polls the dev mailbox until a link containing `fragment` arrives. */
+/**
+ * The mail job runs in-process; polls the dev mailbox until a link containing `fragment` arrives.
+ * The mailbox shows mail only to platform admins (ADR 0021): it is read in a context of its own,
+ * signed in as the demo admin, so the page under test keeps its own session.
+ */
 async function mailedLink(page: Page, email: string, fragment: string): Promise<string> {
   const base = new URL(page.url()).origin;
-  for (let i = 0; i < 60; i++) {
-    await page.goto(`${base}/dev/mailbox?to=${encodeURIComponent(email)}`);
-    const href = await page
-      .locator(`a[href*="${fragment}"]`)
-      .first()
-      .getAttribute("href", { timeout: 500 })
-      .catch(() => null);
-    if (href) return href;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no mail to ${email} with a link containing ${fragment}`);
+  const browser = page.context().browser();
+  if (!browser) throw new Error("the page has no browser to open the admin's mailbox in");
+  return withPage(
+    browser,
+    async (mailbox) => {
+      for (let i = 0; i < 60; i++) {
+        await mailbox.goto(`${base}/dev/mailbox?to=${encodeURIComponent(email)}`);
+        const href = await mailbox
+          .locator(`a[href*="${fragment}"]`)
+          .first()
+          .getAttribute("href", { timeout: 500 })
+          .catch(() => null);
+        if (href) return href;
+        await mailbox.waitForTimeout(250);
+      }
+      throw new Error(`no mail to ${email} with a link containing ${fragment}`);
+    },
+    { baseUrl: base, email: "admin@demo.jiebang.cn", password: DEMO_PASSWORD },
+  );
 }
 
 describe.skipIf(!hasChromium)("the platform in Chromium", () => {

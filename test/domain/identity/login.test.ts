@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#tests/support/db.ts";
 import { createOrganisation, createUser, createZone } from "#tests/support/factories.ts";
 import { login } from "#domain/identity/login.ts";
-import { getSessionUser, logout, SESSION_TTL_MS } from "#domain/identity/sessions.ts";
+import { getSessionUser, logout, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "#domain/identity/sessions.ts";
 import { consumeRateLimit, LIMITS } from "#domain/identity/rate-limit.ts";
 import { hashToken } from "#domain/identity/tokens.ts";
 import { hashPassword, verifyPassword } from "#domain/identity/passwords.ts";
@@ -23,8 +23,6 @@ afterAll(async () => {
   await database?.close();
 });
 
-const DAY = 86_400_000;
-
 describe("login", () => {
   it("opens a session stored only as a hash, with a CSRF secret, and audits it", async () => {
     const user = await createUser({
@@ -43,7 +41,7 @@ describe("login", () => {
     const session = await db().session.findUniqueOrThrow({ where: { id: hashToken(result.token) } });
     expect(session).toMatchObject({ userId: user.id, csrfSecret: result.csrfSecret, userAgent: "vitest" });
     expect(await db().session.count({ where: { id: result.token } })).toBe(0);
-    expect(Math.abs(session.expiresAt.getTime() - Date.now() - SESSION_TTL_MS)).toBeLessThan(60_000);
+    expect(Math.abs(session.expiresAt.getTime() - Date.now() - SESSION_IDLE_MS)).toBeLessThan(60_000);
 
     const current = await getSessionUser({ db: db(), token: result.token });
     expect(current).toMatchObject({
@@ -146,20 +144,36 @@ describe("login", () => {
 });
 
 describe("sessions", () => {
-  it("expire after 30 days and are deleted when seen expired", async () => {
+  it("end after 2 hours without use, and are deleted when seen expired (ADR 0021)", async () => {
     const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
     const start = new Date("2026-11-01T08:00:00Z");
     const { token } = await login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: start });
-    expect(await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 29 * DAY) })).not.toBeNull();
-    // The check on day 29 renewed it: the session now ends on day 59.
-    expect(await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 58 * DAY) })).not.toBeNull();
-    expect(await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 89 * DAY) })).toBeNull();
+    const at = (ms: number) => new Date(start.getTime() + ms);
+    expect(await getSessionUser({ db: db(), token, now: at(SESSION_IDLE_MS - 1000) })).not.toBeNull();
+    // The use just before the idle end moved it: 2 hours from then.
+    expect(await getSessionUser({ db: db(), token, now: at(2 * SESSION_IDLE_MS - 2000) })).not.toBeNull();
+    expect(await getSessionUser({ db: db(), token, now: at(3 * SESSION_IDLE_MS) })).toBeNull();
     expect(await db().session.count({ where: { id: hashToken(token) } })).toBe(0);
     expect(await getSessionUser({ db: db(), token: "not-a-token" })).toBeNull();
     expect(await getSessionUser({ db: db(), token: "" })).toBeNull();
   });
 
-  it("renew at most once a day", async () => {
+  it("end 12 hours after login however often they are used", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    const start = new Date("2026-11-03T08:00:00Z");
+    const { token } = await login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: start });
+    let seen;
+    for (let minutes = 30; minutes < SESSION_ABSOLUTE_MS / 60_000; minutes += 30) {
+      seen = await getSessionUser({ db: db(), token, now: new Date(start.getTime() + minutes * 60_000) });
+      expect(seen, `used every 30 minutes, at ${minutes} min`).not.toBeNull();
+    }
+    // Never renewed past the absolute end.
+    expect(seen?.session.expiresAt.getTime()).toBeLessThanOrEqual(start.getTime() + SESSION_ABSOLUTE_MS);
+    expect(await getSessionUser({ db: db(), token, now: new Date(start.getTime() + SESSION_ABSOLUTE_MS) })).toBeNull();
+    expect(await db().session.count({ where: { id: hashToken(token) } })).toBe(0);
+  });
+
+  it("renew at most once a minute", async () => {
     const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
     const start = new Date("2026-11-02T08:00:00Z");
     const { token, expiresAt } = await login({
@@ -169,11 +183,12 @@ describe("sessions", () => {
       ip: freshIp(),
       now: start,
     });
-    const seen = await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 12 * 3_600_000) });
+    expect(expiresAt).toEqual(new Date(start.getTime() + SESSION_IDLE_MS));
+    const seen = await getSessionUser({ db: db(), token, now: new Date(start.getTime() + 30_000) });
     expect(seen?.session.expiresAt).toEqual(expiresAt);
-    const nextDay = new Date(start.getTime() + DAY + 1000);
-    const renewed = await getSessionUser({ db: db(), token, now: nextDay });
-    expect(renewed?.session.expiresAt).toEqual(new Date(nextDay.getTime() + SESSION_TTL_MS));
+    const later = new Date(start.getTime() + 5 * 60_000);
+    const renewed = await getSessionUser({ db: db(), token, now: later });
+    expect(renewed?.session.expiresAt).toEqual(new Date(later.getTime() + SESSION_IDLE_MS));
   });
 
   it("logout ends only that session and is audited", async () => {

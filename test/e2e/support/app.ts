@@ -7,6 +7,8 @@ import { createTestDatabase, hasPostgres, type TestDatabase } from "#tests/suppo
 
 export interface RunningApp {
   baseUrl: string;
+  /** The PostgreSQL database the server uses (unset with PGlite, which only the server may open). */
+  databaseUrl?: string;
   /** Everything the server printed, for failure messages. */
   output: () => string;
   stop(): Promise<void>;
@@ -29,7 +31,7 @@ async function freePort(): Promise<number> {
  * empty database — PostgreSQL when the tests have one, PGlite otherwise — so start-up migrates
  * and seeds the demo data exactly as for a new user. Jobs run in-process.
  */
-export async function startApp(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(extraEnv: Record<string, string | undefined> = {}): Promise<RunningApp> {
   const root = path.resolve(__dirname, "..", "..", "..");
   if (!fs.existsSync(path.join(root, "build", "index.js")))
     throw new Error("run `npx remix build` before the browser tests");
@@ -56,7 +58,11 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
     pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "jiebang-e2e-"));
     env.PGLITE_DIR = pgliteDir;
   }
-  Object.assign(env, extraEnv);
+  // undefined removes a variable (e.g. HOST, to test the default).
+  for (const [name, value] of Object.entries(extraEnv)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   let output = "";
   const child: ChildProcess = spawn(
     process.execPath,
@@ -87,6 +93,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   }
   return {
     baseUrl,
+    ...(database ? { databaseUrl: database.url } : {}),
     output: () => output,
     async stop() {
       if (child.exitCode === null) {
