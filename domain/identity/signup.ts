@@ -204,7 +204,12 @@ export async function signUp(options: SignUpOptions): Promise<SignUpResult> {
       return { kind: "signed_in", userId: user.id, organisationId, membershipRole, ...session };
     });
   } catch (error) {
-    throw translateUniqueViolation(error);
+    const translated = translateUniqueViolation(error);
+    // A concurrent sign-up with the same email won the race: the same answer as any taken email.
+    if (create && translated instanceof AppError && translated.messageKey === "errors.emailTaken") {
+      return { kind: "verification_sent", email };
+    }
+    throw translated;
   }
 }
 
