@@ -160,8 +160,6 @@ const BY_PERSONAL_ROLE: Record<PersonalRole, Permission[]> = {
   // Admins run the platform; confirming money stays with finance (separation of duties).
   platform_admin: [
     "manage:zone:any",
-  "confirm:identity:zone",
-  "confirm:identity:any",
     "manage:roles:any",
     "manage:organisation:any",
     "confirm:identity:any",
