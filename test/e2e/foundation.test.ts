@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
     });
   });
 
-  it("signs up a new enterprise and lands on its dashboard", async () => {
+  it("signs up a new enterprise, verifies the mailed link and lands on its dashboard, unconfirmed", async () => {
     await withPage(browser, async (page) => {
       await step(page, "signup", async () => {
         await page.goto(`${app.baseUrl}/signup`);
@@ -114,12 +114,18 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await expect(visibleText(page.locator("#field-creditCode-error"))).resolves.toContain("统一社会信用代码");
         await page.getByLabel("密码", { exact: true }).fill("澄江光电2026安全口令");
         await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
+        await page.getByRole("button", { name: "注册" }).click();
+        // The same answer whether or not the email has an account (ADR 0022): a link is mailed.
+        await expect(visibleText(page.getByRole("status"))).resolves.toContain("sun.lixin@example.cn");
+        const link = await mailedLink(page, "sun.lixin@example.cn", "/verify-email?token=");
+        await page.goto(link);
         await Promise.all([
-          page.waitForURL(`${app.baseUrl}/dashboard`),
-          page.getByRole("button", { name: "注册" }).click(),
+          page.waitForURL(`${app.baseUrl}/dashboard?verified=1`),
+          page.getByRole("button", { name: "确认邮箱并登录" }).click(),
         ]);
         await visible(page.locator('[data-dashboard="enterprise"]'));
         await expect(page.locator("body").innerText()).resolves.toContain("云南澄江光电子科技有限公司");
+        await expect(page.locator("body").innerText()).resolves.toContain("未确认");
       });
     });
   });
@@ -130,6 +136,11 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
       await step(page, "invite", async () => {
         await logIn(page, app.baseUrl, "qiye@demo.jiebang.cn", DEMO_PASSWORD);
         await page.goto(`${app.baseUrl}/members`);
+        // Not an address: a message next to the field, no "sent to undefined".
+        await page.getByLabel("被邀请人邮箱").fill("notanemail");
+        await page.getByRole("button", { name: "发送邀请" }).click();
+        await expect(visibleText(page.locator("#field-email-error"))).resolves.toContain("邮箱");
+        await expect(page.locator("body").innerText()).resolves.not.toContain("undefined");
         await page.getByLabel("被邀请人邮箱").fill(email);
         await page.getByRole("button", { name: "发送邀请" }).click();
         await expect(visibleText(page.getByRole("status"))).resolves.toContain(email);
