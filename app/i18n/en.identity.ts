@@ -41,8 +41,7 @@ export const enIdentity: Record<keyof typeof zhCNIdentity, string> = {
     "Until the zone administration checks it you cannot introduce and are not recorded as any deal's broker.",
   "confirmation.brokerHint.confirmed":
     "You may introduce enterprises to offers; an introduction counts once the enterprise accepts it.",
-  "confirmation.brokerHint.rejected":
-    "Check the credential number and level and save again; it will be checked again.",
+  "confirmation.brokerHint.rejected": "Check the credential number and level and save again; it will be checked again.",
   "verifications.title": "Identity checks",
   "verifications.lead":
     "Self-registered organisations and broker credentials are checked: an unconfirmed organisation cannot post, list, buy or bid, and an unchecked broker cannot introduce.",

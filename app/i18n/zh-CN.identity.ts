@@ -34,7 +34,8 @@ export const zhCNIdentity = {
   "confirmation.brokerHint.confirmed": "您可以向企业推荐成果；企业接受后记为归属。",
   "confirmation.brokerHint.rejected": "请核对证书编号与等级后重新保存，将再次提交核验。",
   "verifications.title": "身份核验",
-  "verifications.lead": "自行注册的单位与技术经理人证书须经核验：未确认的单位不能发榜、挂牌、购买或揭榜，未核验的经纪人不能推荐。",
+  "verifications.lead":
+    "自行注册的单位与技术经理人证书须经核验：未确认的单位不能发榜、挂牌、购买或揭榜，未核验的经纪人不能推荐。",
   "verifications.organisations": "待确认的单位",
   "verifications.brokers": "待核验的技术经理人证书",
   "verifications.none": "暂无待处理事项。",
@@ -46,7 +47,8 @@ export const zhCNIdentity = {
   "verifications.done.confirm": "已确认。",
   "verifications.done.reject": "已驳回。",
   "introductions.title": "经纪人推荐",
-  "introductions.lead": "技术经理人把本单位推荐给科技成果。只有您接受的推荐才记为归属，该经纪人将成为此后交易的经纪人，可查看交易条款与沟通记录。",
+  "introductions.lead":
+    "技术经理人把本单位推荐给科技成果。只有您接受的推荐才记为归属，该经纪人将成为此后交易的经纪人，可查看交易条款与沟通记录。",
   "introductions.waiting": "有 {count} 条经纪人推荐等待您确认。",
   "introductions.none": "没有待确认的推荐。",
   "introductions.row": "{broker} 将 {buyer} 推荐给 {seller} 的成果",

@@ -74,6 +74,8 @@ export default function SignUp() {
   const t = useT();
   const locale = useLocale();
   const [params] = useSearchParams();
+  const initialMode = (failure?.values?.mode as string | undefined) ?? (params.get("invitation") ? "join" : "create");
+  const [mode, setMode] = useState(initialMode);
   if (data && "sent" in data) {
     return (
       <section className="form-page panel">
@@ -85,8 +87,6 @@ export default function SignUp() {
       </section>
     );
   }
-  const initialMode = (failure?.values?.mode as string | undefined) ?? (params.get("invitation") ? "join" : "create");
-  const [mode, setMode] = useState(initialMode);
   const chosenRoles = new Set(([] as unknown[]).concat(failure?.values?.roles ?? []).map(String));
   return (
     <section className="form-page panel">

@@ -20,7 +20,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, context, schema);
   if ("failure" in parsed) return parsed.failure;
   try {
-    await unlockLogin({ db: context.services.database.prisma, token: parsed.value.token, ip: clientIp(request, context) });
+    await unlockLogin({
+      db: context.services.database.prisma,
+      token: parsed.value.token,
+      ip: clientIp(request, context),
+    });
     return redirect("/login?unlocked=1");
   } catch (error) {
     return appErrorResponse(error, parsed.values);

@@ -57,7 +57,13 @@ function Decide({ kind, id }: { kind: "organisation" | "broker"; id: string }) {
       <CsrfInput />
       <input type="hidden" name="kind" value={kind} />
       <input type="hidden" name="id" value={id} />
-      <input type="text" name="note" maxLength={1000} aria-label={t("verifications.note")} placeholder={t("verifications.note")} />
+      <input
+        type="text"
+        name="note"
+        maxLength={1000}
+        aria-label={t("verifications.note")}
+        placeholder={t("verifications.note")}
+      />
       <button type="submit" name="decision" value="confirm" className="button small">
         {t("verifications.confirm")}
       </button>

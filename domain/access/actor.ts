@@ -9,7 +9,11 @@ export async function loadActor(options: { db: DbOrTx; userId: string }): Promis
       id: true,
       roles: { select: { role: true } },
       memberships: {
-        select: { organisationId: true, role: true, organisation: { select: { type: true, zoneId: true, confirmation: true } } },
+        select: {
+          organisationId: true,
+          role: true,
+          organisation: { select: { type: true, zoneId: true, confirmation: true } },
+        },
       },
     },
   });

@@ -48,7 +48,9 @@ export async function login(options: {
   // under load) runs outside any transaction so that no lock or transaction timeout spans it.
   const perPair = await consumeRateLimit({ db, key: keys.pair(ip ?? "-"), ...LIMITS.loginPerPair, now });
   const perEmail = await consumeRateLimit({ db, key: keys.email, ...LIMITS.loginPerEmail, now });
-  const perIp = ip ? await consumeRateLimit({ db, key: rateLimitKey("login:ip", ip), ...LIMITS.loginPerIp, now }) : null;
+  const perIp = ip
+    ? await consumeRateLimit({ db, key: rateLimitKey("login:ip", ip), ...LIMITS.loginPerIp, now })
+    : null;
   const limited = [perPair, perEmail, perIp].find((r) => r && !r.allowed) ?? undefined;
   const user =
     email.length > 254

@@ -35,8 +35,15 @@ export async function requestPasswordReset(options: {
   const ip = options.ip ?? null;
 
   const limited = await db.$transaction(async (tx) => {
-    const perEmail = await consumeRateLimit({ db: tx, key: rateLimitKey("reset:email", email), ...LIMITS.resetPerEmail, now });
-    const perIp = ip ? await consumeRateLimit({ db: tx, key: rateLimitKey("reset:ip", ip), ...LIMITS.resetPerIp, now }) : null;
+    const perEmail = await consumeRateLimit({
+      db: tx,
+      key: rateLimitKey("reset:email", email),
+      ...LIMITS.resetPerEmail,
+      now,
+    });
+    const perIp = ip
+      ? await consumeRateLimit({ db: tx, key: rateLimitKey("reset:ip", ip), ...LIMITS.resetPerIp, now })
+      : null;
     const over = [perEmail, perIp].find((r) => r && !r.allowed);
     if (over) return over;
 

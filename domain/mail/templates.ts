@@ -118,7 +118,9 @@ function renderParts({ template, params, appUrl }: RenderMailOptions): RenderedP
       const p = parseParams(template, params);
       return {
         subjectKey: "mail.verifyEmail.subject",
-        greeting: p.name ? { key: "mail.greetingNamed", params: { name: p.name } } : { key: "mail.greeting", params: {} },
+        greeting: p.name
+          ? { key: "mail.greetingNamed", params: { name: p.name } }
+          : { key: "mail.greeting", params: {} },
         bodyKey: "mail.verifyEmail.body",
         actionKey: "mail.verifyEmail.action",
         ignoreKey: "mail.verifyEmail.ignore",
@@ -130,7 +132,9 @@ function renderParts({ template, params, appUrl }: RenderMailOptions): RenderedP
       const p = parseParams(template, params);
       return {
         subjectKey: "mail.loginUnlock.subject",
-        greeting: p.name ? { key: "mail.greetingNamed", params: { name: p.name } } : { key: "mail.greeting", params: {} },
+        greeting: p.name
+          ? { key: "mail.greetingNamed", params: { name: p.name } }
+          : { key: "mail.greeting", params: {} },
         bodyKey: "mail.loginUnlock.body",
         actionKey: "mail.loginUnlock.action",
         ignoreKey: "mail.loginUnlock.ignore",
@@ -142,7 +146,9 @@ function renderParts({ template, params, appUrl }: RenderMailOptions): RenderedP
       const p = parseParams(template, params);
       return {
         subjectKey: "mail.signupExisting.subject",
-        greeting: p.name ? { key: "mail.greetingNamed", params: { name: p.name } } : { key: "mail.greeting", params: {} },
+        greeting: p.name
+          ? { key: "mail.greetingNamed", params: { name: p.name } }
+          : { key: "mail.greeting", params: {} },
         bodyKey: "mail.signupExisting.body",
         actionKey: "mail.signupExisting.action",
         ignoreKey: "mail.signupExisting.ignore",

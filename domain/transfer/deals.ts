@@ -71,7 +71,10 @@ export async function openDeal(
     select: { id: true },
   });
   if (existing) throw new AppError("conflict", TRANSFER_ERRORS.dealExists, { params: { dealId: existing.id } });
-  const buyer = await tx.organisation.findUnique({ where: { id: buyerOrganisationId }, select: { confirmation: true } });
+  const buyer = await tx.organisation.findUnique({
+    where: { id: buyerOrganisationId },
+    select: { confirmation: true },
+  });
   if (buyer?.confirmation !== "confirmed") throw new AppError("conflict", TRANSFER_ERRORS.organisationUnconfirmed);
   // Only an introduction the buyer accepted, by a broker whose credential is confirmed, attaches
   // a broker (ADR 0022): pending or declined ones never do.

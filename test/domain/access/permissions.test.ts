@@ -111,11 +111,20 @@ const EXPECTED: Record<string, Permission[]> = {
 describe("unconfirmed organisations (ADR 0022)", () => {
   it("a pending organisation's owner may manage members and see the wallet, nothing else", () => {
     const owner = ACTORS.enterpriseOwner!;
-    const pending = { ...owner, memberships: owner.memberships.map((m) => ({ ...m, confirmation: "pending" as const })) };
+    const pending = {
+      ...owner,
+      memberships: owner.memberships.map((m) => ({ ...m, confirmation: "pending" as const })),
+    };
     expect([...permissionsOf(pending)].sort()).toEqual(["manage:organisation:own", "read:wallet:own"]);
-    const rejected = { ...owner, memberships: owner.memberships.map((m) => ({ ...m, confirmation: "rejected" as const })) };
+    const rejected = {
+      ...owner,
+      memberships: owner.memberships.map((m) => ({ ...m, confirmation: "rejected" as const })),
+    };
     expect(can(rejected, "post:challenge:own")).toBe(false);
-    const confirmed = { ...owner, memberships: owner.memberships.map((m) => ({ ...m, confirmation: "confirmed" as const })) };
+    const confirmed = {
+      ...owner,
+      memberships: owner.memberships.map((m) => ({ ...m, confirmation: "confirmed" as const })),
+    };
     expect(can(confirmed, "post:challenge:own")).toBe(true);
   });
 });

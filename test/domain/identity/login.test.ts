@@ -111,7 +111,9 @@ describe("login", () => {
     const now = new Date();
     const ip = freshIp();
     for (let i = 0; i < 5; i++) {
-      await expect(login({ db: db(), email: user.email, password: "wrong-password-123", ip, now })).rejects.toMatchObject({
+      await expect(
+        login({ db: db(), email: user.email, password: "wrong-password-123", ip, now }),
+      ).rejects.toMatchObject({
         messageKey: "errors.invalidCredentials",
       });
     }
@@ -124,9 +126,9 @@ describe("login", () => {
     expect(await db().auditEvent.count({ where: { action: "user.login_rate_limited", actorId: user.id } })).toBe(1);
     // After the window, the right password works again and clears the count.
     const later = new Date(now.getTime() + 15 * 60_000 + 1);
-    await expect(login({ db: db(), email: user.email, password: user.password, ip, now: later })).resolves.toHaveProperty(
-      "token",
-    );
+    await expect(
+      login({ db: db(), email: user.email, password: user.password, ip, now: later }),
+    ).resolves.toHaveProperty("token");
   });
 
   it("a stranger's wrong passwords lock only the stranger's address: the owner signs in from theirs (ADR 0022)", async () => {
@@ -141,9 +143,9 @@ describe("login", () => {
     await expect(
       login({ db: db(), email: user.email, password: user.password, ip: attacker, now }),
     ).rejects.toMatchObject({ code: "rate_limited" });
-    await expect(login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now })).resolves.toHaveProperty(
-      "token",
-    );
+    await expect(
+      login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now }),
+    ).resolves.toHaveProperty("token");
   });
 
   it(
@@ -169,18 +171,22 @@ describe("login", () => {
       expect(mails).toHaveLength(1); // one mail a window, however often the lock is hit
       const token = new URL(mails[0]!.params.unlockPath!, "http://x").searchParams.get("token")!;
       await unlockLogin({ db: db(), token, now });
-      await expect(login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now })).resolves.toHaveProperty(
-        "token",
-      );
-      await expect(unlockLogin({ db: db(), token, now })).rejects.toMatchObject({ messageKey: "errors.accountLinkInvalid" });
+      await expect(
+        login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now }),
+      ).resolves.toHaveProperty("token");
+      await expect(unlockLogin({ db: db(), token, now })).rejects.toMatchObject({
+        messageKey: "errors.accountLinkInvalid",
+      });
     },
   );
 
   it("a 3,000-character email is refused like any wrong login, and a reset for it answers as usual", async () => {
     const long = `${"a".repeat(3000)}@example.cn`;
-    await expect(login({ db: db(), email: long, password: "wrong-password-123", ip: freshIp() })).rejects.toMatchObject({
-      messageKey: "errors.invalidCredentials",
-    });
+    await expect(login({ db: db(), email: long, password: "wrong-password-123", ip: freshIp() })).rejects.toMatchObject(
+      {
+        messageKey: "errors.invalidCredentials",
+      },
+    );
     await expect(requestPasswordReset({ db: db(), email: long, ip: freshIp() })).resolves.toBeUndefined();
     const keys = await db().rateLimitBucket.findMany({ select: { key: true } });
     expect(Math.max(...keys.map((k) => k.key.length))).toBeLessThanOrEqual(200);
@@ -189,9 +195,9 @@ describe("login", () => {
   it("an account whose email is not verified cannot sign in, and gets its link again", async () => {
     const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
     await db().user.update({ where: { id: user.id }, data: { emailVerifiedAt: null } });
-    await expect(login({ db: db(), email: user.email, password: "wrong-password-123", ip: freshIp() })).rejects.toMatchObject(
-      { messageKey: "errors.invalidCredentials" },
-    );
+    await expect(
+      login({ db: db(), email: user.email, password: "wrong-password-123", ip: freshIp() }),
+    ).rejects.toMatchObject({ messageKey: "errors.invalidCredentials" });
     await expect(login({ db: db(), email: user.email, password: user.password, ip: freshIp() })).rejects.toMatchObject({
       messageKey: "errors.emailNotVerified",
     });

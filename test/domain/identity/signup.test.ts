@@ -113,19 +113,19 @@ describe("signUp creating an organisation", () => {
     await createUser({ db: db(), email: "li.na@example.cn", passwordHash: "x" });
     const before = await counts();
     const answer = await signUp({
-        db: db(),
-        email: "LI.NA@example.cn",
-        name: "李娜",
-        password: "另一个足够长的登录密码",
-        organisation: {
-          create: {
-            name: "云南春城生物医药科技有限公司",
-            type: "enterprise",
-            creditCode: generateCreditCode(),
-            zoneId,
-          },
+      db: db(),
+      email: "LI.NA@example.cn",
+      name: "李娜",
+      password: "另一个足够长的登录密码",
+      organisation: {
+        create: {
+          name: "云南春城生物医药科技有限公司",
+          type: "enterprise",
+          creditCode: generateCreditCode(),
+          zoneId,
         },
-      });
+      },
+    });
     expect(answer).toEqual({ kind: "verification_sent", email: "li.na@example.cn" });
     const after = await counts();
     expect({ ...after, audit: before.audit }).toEqual(before);
@@ -160,7 +160,9 @@ describe("signUp creating an organisation", () => {
     );
     expect(await counts()).toEqual(before);
     // The database refuses it too, whatever path writes it.
-    await expect(createOrganisation({ db: db(), zoneId, name: "昆明理工大学" })).rejects.toMatchObject({ code: "P2002" });
+    await expect(createOrganisation({ db: db(), zoneId, name: "昆明理工大学" })).rejects.toMatchObject({
+      code: "P2002",
+    });
   });
 
   it("two concurrent sign-ups with one email: one account, both get the same answer", async () => {

@@ -54,8 +54,11 @@ describe("broker credentials and consented introductions", () => {
     expect(profile.confirmation).toBe("pending");
     const offer = await createPublishedOffer({ db: db.prisma, world });
     expect(
-      (await refusal(introduce({ db: db.prisma, actor: fake, offerId: offer.id, buyerOrganisationId: world.enterprise.id })))
-        .key,
+      (
+        await refusal(
+          introduce({ db: db.prisma, actor: fake, offerId: offer.id, buyerOrganisationId: world.enterprise.id }),
+        )
+      ).key,
     ).toBe("errors.transfer.brokerNotVerified");
     // The verified broker introduces; pending, it attaches nobody.
     const intro = await introduce({
@@ -79,12 +82,18 @@ describe("broker credentials and consented introductions", () => {
     });
     // A plain member cannot answer for the organisation, nor can the broker.
     expect(
-      (await refusal(answerIntroduction({ db: db.prisma, actor: world.buyerMember, introductionId: declined.id, accept: true })))
-        .code,
+      (
+        await refusal(
+          answerIntroduction({ db: db.prisma, actor: world.buyerMember, introductionId: declined.id, accept: true }),
+        )
+      ).code,
     ).toBe("not_found");
     expect(
-      (await refusal(answerIntroduction({ db: db.prisma, actor: world.broker, introductionId: declined.id, accept: true })))
-        .code,
+      (
+        await refusal(
+          answerIntroduction({ db: db.prisma, actor: world.broker, introductionId: declined.id, accept: true }),
+        )
+      ).code,
     ).toBe("not_found");
     await answerIntroduction({ db: db.prisma, actor: world.buyer, introductionId: declined.id, accept: false });
     expect((await ask(declinedOffer.id)).brokerUserId).toBeNull();
@@ -109,8 +118,11 @@ describe("broker credentials and consented introductions", () => {
     const losing = await db.prisma.brokerIntroduction.findUniqueOrThrow({ where: { id: fromOther.id } });
     expect(losing.consent).toBe("declined");
     expect(
-      (await refusal(introduce({ db: db.prisma, actor: other, offerId: offer.id, buyerOrganisationId: world.enterprise.id })))
-        .key,
+      (
+        await refusal(
+          introduce({ db: db.prisma, actor: other, offerId: offer.id, buyerOrganisationId: world.enterprise.id }),
+        )
+      ).key,
     ).toBe("errors.transfer.alreadyIntroduced");
     expect((await ask(offer.id)).brokerUserId).toBe(world.broker.userId);
   });
@@ -118,12 +130,23 @@ describe("broker credentials and consented introductions", () => {
   it("only an officer of the profile's zone (or an admin) confirms; a changed credential waits again", async () => {
     const fake = await squatter("FAKE-00002");
     expect(
-      (await refusal(reviewBrokerProfile({ db: db.prisma, actor: world.otherOfficer, brokerUserId: fake.userId, decision: "confirm" })))
-        .code,
+      (
+        await refusal(
+          reviewBrokerProfile({
+            db: db.prisma,
+            actor: world.otherOfficer,
+            brokerUserId: fake.userId,
+            decision: "confirm",
+          }),
+        )
+      ).code,
     ).toBe("forbidden");
     expect(
-      (await refusal(reviewBrokerProfile({ db: db.prisma, actor: world.buyer, brokerUserId: fake.userId, decision: "confirm" })))
-        .code,
+      (
+        await refusal(
+          reviewBrokerProfile({ db: db.prisma, actor: world.buyer, brokerUserId: fake.userId, decision: "confirm" }),
+        )
+      ).code,
     ).toBe("forbidden");
     await reviewBrokerProfile({ db: db.prisma, actor: world.officer, brokerUserId: fake.userId, decision: "confirm" });
     await upsertBrokerProfile({
