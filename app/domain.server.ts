@@ -7,6 +7,8 @@ export { getDashboardKind } from "#domain/access/dashboards.ts";
 export { listAuditEvents } from "#domain/audit/list.ts";
 export { createInvitation } from "#domain/identity/invitations.ts";
 export { login } from "#domain/identity/login.ts";
+export { unlockLogin, verifyEmail } from "#domain/identity/account-links.ts";
+export { listVerificationQueue, reviewBrokerProfile, reviewOrganisation } from "#domain/identity/confirmations.ts";
 export { requestPasswordReset, resetPassword } from "#domain/identity/password-reset.ts";
 export { logout } from "#domain/identity/sessions.ts";
 export { signUp } from "#domain/identity/signup.ts";
@@ -126,6 +128,8 @@ export {
 } from "#domain/transfer/instalments.ts";
 export {
   upsertBrokerProfile,
+  answerIntroduction,
+  pendingIntroductionsFor,
   introduce,
   proposeCommission,
   signCommission,

@@ -1,5 +1,6 @@
 import type { Actor } from "#domain/access/permissions.ts";
 import type { Db } from "#domain/db/client.ts";
+import { reviewBrokerProfile } from "#domain/identity/confirmations.ts";
 import { upsertBrokerProfile } from "#domain/transfer/brokers.ts";
 import { createOffer, expireDueOffers, publishOffer, withdrawOffer } from "#domain/transfer/offers.ts";
 import { declareRelation } from "#domain/transfer/relations.ts";
@@ -32,6 +33,8 @@ export async function seedTransfer(options: {
       bio: "从事高校科技成果转移转化八年，熟悉新材料与锂电池领域的专利许可与作价投资。",
     },
   });
+  // A changed credential waits for the zone officer again; the demo broker's is checked (ADR 0022).
+  await reviewBrokerProfile({ db, actor: world.officer, brokerUserId: world.broker.userId, decision: "confirm" });
 
   // Deals in every state (each on its own offer, introduced by the broker, 5 % commission paid by the seller).
   let price = 80_000_000n;

@@ -1,3 +1,4 @@
+import { enIdentity } from "./en.identity.ts";
 import { enAttachments } from "./en.attachments.ts";
 import { enAuctions } from "./en.auctions.ts";
 import { enInvites } from "./en.invites.ts";
@@ -987,4 +988,5 @@ export const en: Record<MessageKey, string> = {
   ...enAuctions,
   ...enManage,
   ...enInvites,
+  ...enIdentity,
 };

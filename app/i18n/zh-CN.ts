@@ -1,3 +1,4 @@
+import { zhCNIdentity } from "./zh-CN.identity.ts";
 import { zhCNAttachments } from "./zh-CN.attachments.ts";
 import { zhCNAuctions } from "./zh-CN.auctions.ts";
 import { zhCNInvites } from "./zh-CN.invites.ts";
@@ -960,6 +961,7 @@ export const zhCN = {
   ...zhCNAuctions,
   ...zhCNManage,
   ...zhCNInvites,
+  ...zhCNIdentity,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

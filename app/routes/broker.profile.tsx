@@ -38,6 +38,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           fields: profile.fields.join("，"),
           zoneId: profile.zoneId,
           agencyOrganisationId: profile.agencyOrganisationId ?? "",
+          confirmation: profile.confirmation,
+          reviewNote: profile.reviewNote,
           bio: profile.bio ?? "",
         }
       : null,
@@ -94,6 +96,12 @@ export default function BrokerProfile() {
         <Link to="/broker">← {t("broker.title")}</Link>
       </p>
       <h1>{t("broker.profileTitle")}</h1>
+      {p ? (
+        <div className={p.confirmation === "confirmed" ? "alert success" : "alert"} role="status">
+          {t(`confirmation.broker.${p.confirmation}`)} — {t(`confirmation.brokerHint.${p.confirmation}`)}
+          {p.reviewNote ? ` (${p.reviewNote})` : ""}
+        </div>
+      ) : null}
       <section className="panel">
         <Form method="post" className="stack">
           <CsrfInput />

@@ -2,7 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { DashboardKind } from "#domain/access/dashboards.ts";
 import { can } from "#domain/access/permissions.ts";
-import { challengeCountsByOrganisation, getDashboardKind, walletBalancesByOrg } from "../domain.server.ts";
+import {
+  challengeCountsByOrganisation,
+  getDashboardKind,
+  pendingIntroductionsFor,
+  walletBalancesByOrg,
+} from "../domain.server.ts";
 import { Money } from "../components/money.tsx";
 import { requireUser } from "../utils/auth.server.ts";
 import { useLocale, useT } from "../utils/i18n.tsx";
@@ -36,9 +41,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     (sum, c) => ({ total: sum.total + c.total, open: sum.open + c.open }),
     { total: 0, open: 0 },
   );
+  const introductions = await pendingIntroductionsFor({ db, actor: current.actor });
   return {
     challenges,
     wallets,
+    pendingIntroductions: introductions.length,
+    confirmsIdentities: can(current.actor, "confirm:identity:zone"),
     name: current.user.name,
     roles: current.roles,
     memberships: current.memberships.map((m) => ({
@@ -46,6 +54,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       name: m.organisation.name,
       orgType: m.organisation.type,
       role: m.role,
+      confirmation: m.organisation.confirmation,
       zoneNameZh: m.organisation.zone.nameZh,
       zoneNameEn: m.organisation.zone.nameEn,
     })),
@@ -85,6 +94,17 @@ export default function Dashboard() {
   return (
     <>
       <h1>{t("dashboard.welcome", { name: data.name })}</h1>
+      {data.pendingIntroductions > 0 ? (
+        <div className="alert" role="status">
+          {t("introductions.waiting", { count: data.pendingIntroductions })}{" "}
+          <Link to="/introductions">{t("introductions.title")}</Link>
+        </div>
+      ) : null}
+      {data.confirmsIdentities ? (
+        <p>
+          <Link to="/zone/verifications">{t("verifications.title")}</Link>
+        </p>
+      ) : null}
       <div className="grid">
         <section className="card" aria-labelledby="orgs-heading">
           <h2 id="orgs-heading">{t("dashboard.yourOrgs")}</h2>
@@ -96,6 +116,9 @@ export default function Dashboard() {
                 <li key={m.organisationId}>
                   <strong>{m.name}</strong> <span className="badge">{t(`orgType.${m.orgType}`)}</span>{" "}
                   <span className="badge">{t(`membershipRole.${m.role}`)}</span>
+                  {m.confirmation !== "confirmed" ? (
+                    <span className="badge warning">{t(`confirmation.org.${m.confirmation}`)}</span>
+                  ) : null}
                   <div className="muted small">{locale === "en" ? m.zoneNameEn : m.zoneNameZh}</div>
                 </li>
               ))}

@@ -9,7 +9,9 @@ import { appErrorResponse, parseForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 import { getLocale } from "../utils/locale.server.ts";
 
-const schema = z.object({ email: z.string({ error: "form.required" }).trim().min(1, "form.required") });
+const schema = z.object({
+  email: z.string({ error: "form.required" }).trim().min(1, "form.required").max(254, "errors.emailInvalid"),
+});
 
 // @public Anyone may ask; the answer is the same whether or not the email is registered.
 export function loader(_args: LoaderFunctionArgs) {
@@ -35,11 +37,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ForgotPassword() {
   const result = useActionData<FailureLike | { ok: true }>();
   const t = useT();
-  const failure = result && "ok" in result ? undefined : result;
+  // A failure carries ok: false too.
+  const sent = result && "ok" in result && result.ok === true;
+  const failure = sent ? undefined : (result as FailureLike | undefined);
   return (
     <section className="form-page panel">
       <h1>{t("forgot.title")}</h1>
-      {result && "ok" in result ? (
+      {sent ? (
         <div className="alert success" role="status">
           {t("forgot.sent")}
         </div>

@@ -11,7 +11,7 @@ import { useT } from "../utils/i18n.tsx";
 import { safeRedirectPath } from "../utils/redirect.ts";
 
 const schema = z.object({
-  email: z.string({ error: "form.required" }).trim().min(1, "form.required"),
+  email: z.string({ error: "form.required" }).trim().min(1, "form.required").max(254, "errors.emailInvalid"),
   password: z.string({ error: "form.required" }).min(1, "form.required"),
   next: z.string().optional(),
 });
@@ -54,6 +54,7 @@ export default function Login() {
     <section className="form-page panel">
       <h1>{t("login.title")}</h1>
       {params.get("reset") === "1" ? <div className="alert success">{t("login.resetDone")}</div> : null}
+      {params.get("unlocked") === "1" ? <div className="alert success">{t("login.unlocked")}</div> : null}
       <FormAlert failure={failure} />
       <Form method="post" className="stack" noValidate>
         <CsrfInput />

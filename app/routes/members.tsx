@@ -27,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const schema = z.object({
   organisationId: z.string().min(1, "form.required"),
-  email: z.string({ error: "form.required" }).trim().min(1, "form.required"),
+  email: z.string({ error: "form.required" }).trim().min(1, "form.required").max(254, "errors.emailInvalid"),
   role: z.enum(["admin", "member"], { error: "form.required" }),
 });
 
@@ -36,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, context, schema);
   if ("failure" in parsed) return parsed.failure;
   try {
-    await createInvitation({
+    const invitation = await createInvitation({
       db: context.services.database.prisma,
       actor: current.actor,
       organisationId: parsed.value.organisationId,
@@ -44,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       role: parsed.value.role,
       ip: clientIp(request, context),
     });
-    return { ok: true as const, email: parsed.value.email };
+    return { ok: true as const, email: invitation.email };
   } catch (error) {
     return appErrorResponse(error, parsed.values);
   }
@@ -53,14 +53,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Members() {
   const { orgs } = useLoaderData<typeof loader>();
   const result = useActionData<FailureLike | { ok: true; email: string }>();
-  const failure = result && "ok" in result ? undefined : result;
+  // A failure carries ok: false too: only ok === true is a sent invitation.
+  const sent = result && "ok" in result && result.ok === true ? (result as { ok: true; email: string }) : undefined;
+  const failure = sent ? undefined : (result as FailureLike | undefined);
   const t = useT();
   return (
     <>
       <h1>{t("members.title")}</h1>
-      {result && "ok" in result ? (
+      {sent ? (
         <div className="alert success" role="status">
-          {t("members.invited", { email: result.email })}
+          {t("members.invited", { email: sent.email })}
         </div>
       ) : null}
       {orgs.map((org) => (

@@ -416,6 +416,12 @@ function HitMeta({
   } else {
     if (typeof d.type === "string") parts.push(<span key="t">{t(`orgType.${d.type}`)}</span>);
     parts.push(<span key="z">{one("zone", d.zone)}</span>);
+    if (d.confirmed === false)
+      parts.push(
+        <span key="c" className="badge warning">
+          {t("search.unconfirmed")}
+        </span>,
+      );
   }
   const fields = Array.isArray(d.fieldTags) ? (d.fieldTags as string[]) : [];
   return (

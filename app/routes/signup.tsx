@@ -14,7 +14,7 @@ import { useLocale, useT } from "../utils/i18n.tsx";
 
 const base = {
   name: z.string({ error: "form.required" }).trim().min(1, "form.required").max(100),
-  email: z.string({ error: "form.required" }).trim().min(1, "form.required"),
+  email: z.string({ error: "form.required" }).trim().min(1, "form.required").max(254, "errors.emailInvalid"),
   password: z.string({ error: "form.required" }).min(1, "form.required"),
   roles: z.array(z.enum(SELF_DECLARED_ROLES)).optional(),
   brokerCredentialNo: z.string().trim().optional(),
@@ -46,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if ("failure" in parsed) return parsed.failure;
   const v = parsed.value;
   try {
-    const session = await signUp({
+    const result = await signUp({
       db: context.services.database.prisma,
       email: v.email,
       name: v.name,
@@ -60,9 +60,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ip: clientIp(request, context),
       userAgent: request.headers.get("user-agent"),
     });
+    // The same answer whether or not the email has an account (ADR 0022).
+    if (result.kind === "verification_sent") return { sent: true as const, email: result.email };
     const headers = new Headers();
-    headers.append("Set-Cookie", sessionCookie(context, session.token));
-    headers.append("Set-Cookie", csrfCookieFor(context, session.csrfSecret)); // a new session, a new token
+    headers.append("Set-Cookie", sessionCookie(context, result.token));
+    headers.append("Set-Cookie", csrfCookieFor(context, result.csrfSecret)); // a new session, a new token
     return redirect("/dashboard", { headers });
   } catch (error) {
     return appErrorResponse(error, parsed.values);
@@ -71,12 +73,24 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SignUp() {
   const { zones } = useLoaderData<typeof loader>();
-  const failure = useActionData<FailureLike>();
+  const data = useActionData<FailureLike | { sent: true; email: string }>();
+  const failure = data && "sent" in data ? undefined : data;
   const t = useT();
   const locale = useLocale();
   const [params] = useSearchParams();
   const initialMode = (failure?.values?.mode as string | undefined) ?? (params.get("invitation") ? "join" : "create");
   const [mode, setMode] = useState(initialMode);
+  if (data && "sent" in data) {
+    return (
+      <section className="form-page panel">
+        <h1>{t("signup.sentTitle")}</h1>
+        <div className="alert success" role="status">
+          {t("signup.sent", { email: data.email })}
+        </div>
+        <p className="muted">{t("signup.sentHint")}</p>
+      </section>
+    );
+  }
   const chosenRoles = new Set(([] as unknown[]).concat(failure?.values?.roles ?? []).map(String));
   return (
     <section className="form-page panel">

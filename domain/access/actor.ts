@@ -9,7 +9,11 @@ export async function loadActor(options: { db: DbOrTx; userId: string }): Promis
       id: true,
       roles: { select: { role: true } },
       memberships: {
-        select: { organisationId: true, role: true, organisation: { select: { type: true, zoneId: true } } },
+        select: {
+          organisationId: true,
+          role: true,
+          organisation: { select: { type: true, zoneId: true, confirmation: true } },
+        },
       },
     },
   });
@@ -22,6 +26,7 @@ export async function loadActor(options: { db: DbOrTx; userId: string }): Promis
       orgType: m.organisation.type,
       zoneId: m.organisation.zoneId,
       role: m.role,
+      confirmation: m.organisation.confirmation,
     })),
   };
 }

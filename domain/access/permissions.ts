@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   "manage:organisation:any",
   "manage:roles:any",
   "manage:zone:any",
+  "confirm:identity:zone",
+  "confirm:identity:any",
   // challenges (揭榜挂帅)
   "post:challenge:own",
   "fund:challenge:own",
@@ -57,6 +59,8 @@ export interface ActorMembership {
   orgType: OrgType;
   zoneId: string;
   role: MembershipRole;
+  /** A self-registered organisation a zone officer has not confirmed yet (ADR 0022); absent = confirmed. */
+  confirmation?: "pending" | "confirmed" | "rejected";
 }
 
 /** Who is asking: enough to decide every permission without another query. */
@@ -138,6 +142,7 @@ const BY_ORG_TYPE: Record<OrgType, { roles: readonly MembershipRole[]; permissio
         "read:indicators:zone",
         "read:audit:zone",
         "arbitrate:deal:zone",
+        "confirm:identity:zone",
       ],
     },
     { roles: MANAGERS, permissions: ["manage:organisation:own"] },
@@ -157,6 +162,7 @@ const BY_PERSONAL_ROLE: Record<PersonalRole, Permission[]> = {
     "manage:zone:any",
     "manage:roles:any",
     "manage:organisation:any",
+    "confirm:identity:any",
     "approve:challenge:any",
     "arbitrate:deal:any",
     "read:indicators:any",
@@ -173,13 +179,21 @@ export interface Grant {
   zoneId?: string;
 }
 
+/**
+ * What a membership of an unconfirmed organisation still allows (ADR 0022): inviting colleagues
+ * and seeing the wallet; nothing that posts, lists, buys, bids, pays or signs.
+ */
+const UNCONFIRMED_ORG_PERMISSIONS: readonly Permission[] = ["manage:organisation:own", "read:wallet:own"];
+
 /** Every grant the actor holds, with the organisation/zone each one is scoped to. */
 export function grantsOf(actor: Actor): Grant[] {
   const grants: Grant[] = [];
   for (const m of actor.memberships) {
+    const unconfirmed = m.confirmation !== undefined && m.confirmation !== "confirmed";
     for (const rule of BY_ORG_TYPE[m.orgType]) {
       if (!rule.roles.includes(m.role)) continue;
       for (const permission of rule.permissions) {
+        if (unconfirmed && !UNCONFIRMED_ORG_PERMISSIONS.includes(permission)) continue;
         grants.push({ permission, organisationId: m.organisationId, zoneId: m.zoneId });
       }
     }

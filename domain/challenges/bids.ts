@@ -56,7 +56,12 @@ async function checkEligibility(
   if (!membership) throw new AppError("forbidden", "errors.forbidden", { params: { permission: "bid:challenge:any" } });
   if (challenge.eligibleOrgTypes.length > 0 && !challenge.eligibleOrgTypes.includes(membership.orgType))
     throw refuse("orgType");
-  const org = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { country: true } });
+  const org = await tx.organisation.findUniqueOrThrow({
+    where: { id: organisationId },
+    select: { country: true, confirmation: true },
+  });
+  // A self-registered organisation bids once a zone officer has confirmed it (ADR 0022).
+  if (org.confirmation !== "confirmed") throw refuse("unconfirmed");
   const domestic = org.country === "CN";
   if (domestic && !challenge.domesticAllowed) throw refuse("domestic");
   if (!domestic && !challenge.internationalAllowed) throw refuse("international");

@@ -28,7 +28,7 @@ export async function createInvitation(options: {
   role: MembershipRole;
   ip?: string | null;
   now?: Date;
-}): Promise<{ invitationId: string; token: string; expiresAt: Date }> {
+}): Promise<{ invitationId: string; token: string; expiresAt: Date; email: string }> {
   const { db, actor, organisationId } = options;
   requirePermission(actor, "manage:organisation:own", { organisationId });
   const email = parseEmail(options.email);
@@ -81,6 +81,6 @@ export async function createInvitation(options: {
       after: { invitationId: invitation.id, email, role: options.role, expiresAt },
       ip: options.ip ?? null,
     });
-    return { invitationId: invitation.id, token, expiresAt };
+    return { invitationId: invitation.id, token, expiresAt, email };
   });
 }

@@ -3,20 +3,32 @@ import { AppError } from "../errors.ts";
 import { recordAudit } from "../audit/record.ts";
 import { normaliseEmail } from "./email.ts";
 import { verifyAgainstDummy, verifyPassword } from "./passwords.ts";
-import { consumeRateLimit, LIMITS, rateLimitedError, resetRateLimit, type RateLimitResult } from "./rate-limit.ts";
+import { loginKeys, queueAccountMail, queueVerificationMail } from "./account-links.ts";
+import {
+  consumeRateLimit,
+  LIMITS,
+  rateLimitedError,
+  rateLimitKey,
+  resetRateLimit,
+  type RateLimitResult,
+} from "./rate-limit.ts";
 import { createSession, type NewSession, primaryZoneId } from "./sessions.ts";
 
 export interface LoginResult extends NewSession {
   userId: string;
 }
 
-type Outcome = { ok: true; result: LoginResult } | { ok: false; limited?: RateLimitResult };
+type Outcome = { ok: true; result: LoginResult } | { ok: false; limited?: RateLimitResult; unverified?: boolean };
 
 /**
  * Checks an email and password and opens a session (2 h idle, 12 h at most: sessions.ts). Every failure says only
  * "errors.invalidCredentials"; an unknown email costs the same hashing work as a wrong password.
- * Attempts are limited per email and per IP; the counts and the audit of a failure are committed
- * even though the call then throws.
+ * Attempts are limited per (email, address) pair, per email across addresses and per address
+ * (ADR 0022): a stranger's wrong passwords lock only their own address out, and when an account
+ * is locked its owner is mailed a link that lifts the lock. An account whose email is not yet
+ * verified is refused (after a correct password only, so this tells nothing to a guesser) and
+ * its verification mail is sent again. The counts and the audit of a failure are committed even
+ * though the call then throws.
  */
 export async function login(options: {
   db: Db;
@@ -30,21 +42,33 @@ export async function login(options: {
   const now = options.now ?? new Date();
   const email = normaliseEmail(options.email);
   const ip = options.ip ?? null;
+  const keys = loginKeys(email);
 
   // Counting is one atomic upsert per key, committed at once; password hashing (~50 ms, far more
   // under load) runs outside any transaction so that no lock or transaction timeout spans it.
-  const perEmail = await consumeRateLimit({ db, key: `login:email:${email}`, ...LIMITS.loginPerEmail, now });
-  const perIp = ip ? await consumeRateLimit({ db, key: `login:ip:${ip}`, ...LIMITS.loginPerIp, now }) : null;
-  const limited = [perEmail, perIp].find((r) => r && !r.allowed) ?? undefined;
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+  const perPair = await consumeRateLimit({ db, key: keys.pair(ip ?? "-"), ...LIMITS.loginPerPair, now });
+  const perEmail = await consumeRateLimit({ db, key: keys.email, ...LIMITS.loginPerEmail, now });
+  const perIp = ip
+    ? await consumeRateLimit({ db, key: rateLimitKey("login:ip", ip), ...LIMITS.loginPerIp, now })
+    : null;
+  const limited = [perPair, perEmail, perIp].find((r) => r && !r.allowed) ?? undefined;
+  const user =
+    email.length > 254
+      ? null
+      : await db.user.findUnique({
+          where: { email },
+          select: { id: true, email: true, name: true, locale: true, passwordHash: true, emailVerifiedAt: true },
+        });
 
   const outcome = await (async (): Promise<Outcome> => {
     if (limited) {
+      // The owner of a locked account gets a link to lift the lock (at most one mail a window).
+      if (user && limited !== perIp) await queueAccountMail(db, { user, kind: "unlock", now });
       await recordAudit(db, {
         actorId: user?.id ?? null,
         action: "user.login_rate_limited",
         entityType: "user",
-        entityId: user?.id ?? email,
+        entityId: user?.id ?? email.slice(0, 254),
         zoneId: user ? await primaryZoneId(db, user.id) : null,
         ip,
       });
@@ -56,15 +80,39 @@ export async function login(options: {
         actorId: user?.id ?? null,
         action: "user.login_failed",
         entityType: "user",
-        entityId: user?.id ?? email,
+        entityId: user?.id ?? email.slice(0, 254),
         zoneId: user ? await primaryZoneId(db, user.id) : null,
-        after: { reason: user ? "wrong_password" : "unknown_email", attemptsInWindow: perEmail.count },
+        after: { reason: user ? "wrong_password" : "unknown_email", attemptsInWindow: perPair.count },
         ip,
       });
       return { ok: false };
     }
+    if (!user.emailVerifiedAt) {
+      await db.$transaction(async (tx) => {
+        const budget = await consumeRateLimit({
+          db: tx,
+          key: rateLimitKey("mail:verify", email),
+          ...LIMITS.accountMailPerEmail,
+          now,
+        });
+        if (budget.allowed) {
+          const locale = user.locale === "en" ? "en" : "zh-CN";
+          await queueVerificationMail(tx, { userId: user.id, email: user.email, name: user.name, locale, now });
+        }
+        await recordAudit(tx, {
+          actorId: user.id,
+          action: "user.login_unverified",
+          entityType: "user",
+          entityId: user.id,
+          zoneId: await primaryZoneId(tx, user.id),
+          ip,
+        });
+      });
+      return { ok: false, unverified: true };
+    }
     return db.$transaction(async (tx): Promise<Outcome> => {
-      await resetRateLimit({ db: tx, key: `login:email:${email}` });
+      await resetRateLimit({ db: tx, key: keys.pair(ip ?? "-") });
+      await resetRateLimit({ db: tx, key: keys.email });
       const session = await createSession(tx, { userId: user.id, ip, userAgent: options.userAgent, now });
       await recordAudit(tx, {
         actorId: user.id,
@@ -81,6 +129,7 @@ export async function login(options: {
 
   if (outcome.ok) return outcome.result;
   if (outcome.limited) throw rateLimitedError(outcome.limited);
+  if (outcome.unverified) throw new AppError("unauthenticated", "errors.emailNotVerified");
   throw new AppError("unauthenticated", "errors.invalidCredentials", {
     fieldErrors: { password: "errors.invalidCredentials" },
   });

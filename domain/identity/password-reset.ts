@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/record.ts";
 import { enqueue } from "../jobs/outbox.ts";
 import { normaliseEmail } from "./email.ts";
 import { assertPasswordPolicy, hashPassword } from "./passwords.ts";
-import { consumeRateLimit, LIMITS, rateLimitedError } from "./rate-limit.ts";
+import { consumeRateLimit, LIMITS, rateLimitedError, rateLimitKey } from "./rate-limit.ts";
 import { primaryZoneId } from "./sessions.ts";
 import { hashToken, randomToken } from "./tokens.ts";
 import type { Locale } from "./constants.ts";
@@ -35,21 +35,29 @@ export async function requestPasswordReset(options: {
   const ip = options.ip ?? null;
 
   const limited = await db.$transaction(async (tx) => {
-    const perEmail = await consumeRateLimit({ db: tx, key: `reset:email:${email}`, ...LIMITS.resetPerEmail, now });
-    const perIp = ip ? await consumeRateLimit({ db: tx, key: `reset:ip:${ip}`, ...LIMITS.resetPerIp, now }) : null;
+    const perEmail = await consumeRateLimit({
+      db: tx,
+      key: rateLimitKey("reset:email", email),
+      ...LIMITS.resetPerEmail,
+      now,
+    });
+    const perIp = ip
+      ? await consumeRateLimit({ db: tx, key: rateLimitKey("reset:ip", ip), ...LIMITS.resetPerIp, now })
+      : null;
     const over = [perEmail, perIp].find((r) => r && !r.allowed);
     if (over) return over;
 
-    const user = await tx.user.findUnique({
-      where: { email },
-      select: { id: true, email: true, name: true, locale: true },
-    });
+    // No account has a longer address; the length is capped before it reaches an index.
+    const user =
+      email.length > 254
+        ? null
+        : await tx.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, locale: true } });
     if (!user) {
       await recordAudit(tx, {
         actorId: null,
         action: "user.password_reset_requested",
         entityType: "user",
-        entityId: email,
+        entityId: email.slice(0, 254),
         after: { accountExists: false },
         ip,
       });

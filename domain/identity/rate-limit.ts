@@ -1,5 +1,15 @@
+import { createHash } from "node:crypto";
 import type { DbOrTx } from "../db/client.ts";
 import { AppError } from "../errors.ts";
+
+/**
+ * A bounded bucket key: `scope:part:part`, each user-supplied part (an email, an address) as a
+ * 32-hex-digit sha256 prefix, so no input length can overflow the key's index and the parts
+ * stay separable (`login:pair:<email>:` is the prefix of every address's bucket for one email).
+ */
+export function rateLimitKey(scope: string, ...parts: string[]): string {
+  return [scope, ...parts.map((p) => createHash("sha256").update(p, "utf8").digest("hex").slice(0, 32))].join(":");
+}
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -22,7 +32,9 @@ export async function consumeRateLimit(options: {
   windowMs: number;
   now?: Date;
 }): Promise<RateLimitResult> {
-  const { db, key, limit, windowMs } = options;
+  const { db, limit, windowMs } = options;
+  // Callers build keys with rateLimitKey; anything longer is hashed whole rather than stored.
+  const key = options.key.length > 200 ? rateLimitKey("long", options.key) : options.key;
   const now = options.now ?? new Date();
   const expiredBefore = new Date(now.getTime() - windowMs);
   const rows = await db.$queryRaw<{ count: number; windowStart: Date }[]>`
@@ -45,6 +57,11 @@ export async function resetRateLimit(options: { db: DbOrTx; key: string }): Prom
   await options.db.rateLimitBucket.deleteMany({ where: { key: options.key } });
 }
 
+/** Forgets every key that starts with `prefix` (all addresses' buckets of one email). */
+export async function resetRateLimitPrefix(options: { db: DbOrTx; prefix: string }): Promise<void> {
+  await options.db.rateLimitBucket.deleteMany({ where: { key: { startsWith: options.prefix } } });
+}
+
 /** The error shown when a limit is hit; `minutes` fills "try again in {minutes} minutes". */
 export function rateLimitedError(result: RateLimitResult): AppError {
   return new AppError("rate_limited", "errors.rateLimited", {
@@ -54,11 +71,18 @@ export function rateLimitedError(result: RateLimitResult): AppError {
 
 /** Limits on login and password-reset attempts. */
 export const LIMITS = {
-  loginPerEmail: { limit: 5, windowMs: 15 * 60_000 },
+  // Five wrong passwords lock one email from one address only, so a stranger locks out nobody
+  // but themselves (ADR 0022); the owner can lift any lock through a mailed link.
+  loginPerPair: { limit: 5, windowMs: 15 * 60_000 },
+  // All addresses together: slows guessing spread over many addresses; when it trips the owner
+  // is mailed an unlock link.
+  loginPerEmail: { limit: 50, windowMs: 15 * 60_000 },
   // A whole campus or company can sit behind one NAT address: the per-IP limit only slows
   // password spraying across many emails; the per-email limit protects each account.
   loginPerIp: { limit: 100, windowMs: 15 * 60_000 },
   signupPerIp: { limit: 20, windowMs: 60 * 60_000 },
   resetPerEmail: { limit: 3, windowMs: 60 * 60_000 },
   resetPerIp: { limit: 10, windowMs: 60 * 60_000 },
+  /** Account mails a stranger can trigger (unlock links, "you already have an account"). */
+  accountMailPerEmail: { limit: 1, windowMs: 15 * 60_000 },
 } as const;

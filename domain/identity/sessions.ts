@@ -1,4 +1,4 @@
-import type { MembershipRole, OrgType, PersonalRole } from "#db/generated/client/enums.ts";
+import type { ConfirmationStatus, MembershipRole, OrgType, PersonalRole } from "#db/generated/client/enums.ts";
 import type { Db, DbOrTx } from "../db/client.ts";
 import type { Actor } from "../access/permissions.ts";
 import { recordAudit } from "../audit/record.ts";
@@ -54,6 +54,7 @@ export interface SessionUser {
       name: string;
       type: OrgType;
       referenceCode: string;
+      confirmation: ConfirmationStatus;
       zone: { id: string; code: string; nameZh: string; nameEn: string };
     };
   }[];
@@ -97,6 +98,7 @@ export async function getSessionUser(options: { db: DbOrTx; token: string; now?:
                   name: true,
                   type: true,
                   referenceCode: true,
+                  confirmation: true,
                   zone: { select: { id: true, code: true, nameZh: true, nameEn: true } },
                 },
               },
@@ -132,6 +134,7 @@ export async function getSessionUser(options: { db: DbOrTx; token: string; now?:
         orgType: m.organisation.type,
         zoneId: m.organisation.zone.id,
         role: m.role,
+        confirmation: m.organisation.confirmation,
       })),
     },
   };

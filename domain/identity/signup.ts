@@ -7,7 +7,8 @@ import { recordAudit } from "../audit/record.ts";
 import { isValidCreditCode, normaliseCreditCode } from "./credit-code.ts";
 import { parseEmail } from "./email.ts";
 import { assertPasswordPolicy, hashPassword } from "./passwords.ts";
-import { consumeRateLimit, LIMITS, rateLimitedError } from "./rate-limit.ts";
+import { queueAccountMail, queueVerificationMail } from "./account-links.ts";
+import { consumeRateLimit, LIMITS, rateLimitedError, rateLimitKey } from "./rate-limit.ts";
 import { generateReferenceCode } from "./reference-code.ts";
 import { createSession, type NewSession } from "./sessions.ts";
 import { hashToken } from "./tokens.ts";
@@ -31,11 +32,19 @@ export interface SignUpOptions {
   now?: Date;
 }
 
-/** The new user is logged in: the result carries the new session (token for the cookie). */
-export interface SignUpResult extends NewSession {
-  userId: string;
-  organisationId: string;
-  membershipRole: MembershipRole;
+/**
+ * Creating an organisation: the answer is the same whether or not the email already has an
+ * account ("we sent a link to {email}"; ADR 0022) — a new account is mailed its verification
+ * link, an existing owner a notice. Joining by invitation: the mailed invitation proves the
+ * address, so the user is verified and signed in at once (the result carries the session).
+ */
+export type SignUpResult =
+  | { kind: "verification_sent"; email: string }
+  | ({ kind: "signed_in"; userId: string; organisationId: string; membershipRole: MembershipRole } & NewSession);
+
+/** Organisation names compare after NFKC (full-width letters, spaces) and whitespace folding. */
+export function normaliseOrganisationName(input: string): string {
+  return input.normalize("NFKC").replace(/\s+/g, " ").trim();
 }
 
 function badField(field: string, key: string, params?: Record<string, string | number>): AppError {
@@ -57,7 +66,12 @@ export async function signUp(options: SignUpOptions): Promise<SignUpResult> {
   // Well-formed attempts are counted per address: it slows mass account creation and probing
   // which emails are registered (errors.emailTaken), without touching one-off sign-ups.
   if (options.ip) {
-    const limit = await consumeRateLimit({ db, key: `signup:ip:${options.ip}`, ...LIMITS.signupPerIp, now });
+    const limit = await consumeRateLimit({
+      db,
+      key: rateLimitKey("signup:ip", options.ip),
+      ...LIMITS.signupPerIp,
+      now,
+    });
     if (!limit.allowed) throw rateLimitedError(limit);
   }
 
@@ -75,7 +89,7 @@ export async function signUp(options: SignUpOptions): Promise<SignUpResult> {
   let create: { name: string; type: OrgType; creditCode: string; zoneId: string } | null = null;
   if ("create" in options.organisation) {
     const org = options.organisation.create;
-    const orgName = org.name.trim();
+    const orgName = normaliseOrganisationName(org.name);
     if (orgName.length < 2 || orgName.length > 200)
       throw badField("organisationName", "errors.organisationNameRequired");
     if (!(SELF_SERVICE_ORG_TYPES as readonly string[]).includes(org.type)) {
@@ -89,8 +103,29 @@ export async function signUp(options: SignUpOptions): Promise<SignUpResult> {
   const passwordHash = await hashPassword(options.password);
 
   try {
-    return await db.$transaction(async (tx) => {
-      if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
+    return await db.$transaction(async (tx): Promise<SignUpResult> => {
+      // What is public (an organisation's name and credit code) is checked before the email, so
+      // the answer about the email is the same whatever else the form says.
+      if (create) await assertOrganisationFree(tx, create);
+      const existing = await tx.user.findUnique({
+        where: { email },
+        select: { id: true, email: true, name: true, locale: true },
+      });
+      if (existing && create) {
+        await queueAccountMail(tx, { user: existing, kind: "signup-existing", now });
+        await recordAudit(tx, {
+          actorId: null,
+          action: "user.signup_existing_email",
+          entityType: "user",
+          entityId: existing.id,
+          after: { organisationName: create.name },
+          ip: options.ip ?? null,
+        });
+        return { kind: "verification_sent", email };
+      }
+      if (existing) {
+        // Only the holder of an invitation mailed to this address gets here: telling them the
+        // address has an account tells its owner.
         throw new AppError("conflict", "errors.emailTaken", { fieldErrors: { email: "errors.emailTaken" } });
       }
       const user = await tx.user.create({
@@ -98,6 +133,8 @@ export async function signUp(options: SignUpOptions): Promise<SignUpResult> {
           email,
           name,
           passwordHash,
+          // The invitation link was mailed to this address; a new organisation's owner verifies.
+          emailVerifiedAt: create ? null : now,
           locale: options.locale ?? "zh-CN",
           brokerCredentialNo: personalRoles.includes("broker") ? brokerCredentialNo : null,
           roles: { create: personalRoles.map((role) => ({ role })) },
@@ -159,11 +196,20 @@ export async function signUp(options: SignUpOptions): Promise<SignUpResult> {
         },
         ip: options.ip ?? null,
       });
+      if (create) {
+        await queueVerificationMail(tx, { userId: user.id, email, name, locale: options.locale ?? "zh-CN", now });
+        return { kind: "verification_sent", email };
+      }
       const session = await createSession(tx, { userId: user.id, ip: options.ip, userAgent: options.userAgent, now });
-      return { userId: user.id, organisationId, membershipRole, ...session };
+      return { kind: "signed_in", userId: user.id, organisationId, membershipRole, ...session };
     });
   } catch (error) {
-    throw translateUniqueViolation(error);
+    const translated = translateUniqueViolation(error);
+    // A concurrent sign-up with the same email won the race: the same answer as any taken email.
+    if (create && translated instanceof AppError && translated.messageKey === "errors.emailTaken") {
+      return { kind: "verification_sent", email };
+    }
+    throw translated;
   }
 }
 
@@ -171,15 +217,32 @@ async function createOrganisationRow(
   tx: Tx,
   input: { name: string; type: OrgType; creditCode: string; zoneId: string },
 ): Promise<{ id: string; zoneId: string; referenceCode: string }> {
+  // Self-registered organisations wait for a zone officer's confirmation (ADR 0022).
+  return tx.organisation.create({
+    data: { ...input, confirmation: "pending", referenceCode: generateReferenceCode() },
+    select: { id: true, zoneId: true, referenceCode: true },
+  });
+}
+
+/** The zone exists, and no organisation holds this credit code or (case-insensitively) this name. */
+async function assertOrganisationFree(
+  tx: Tx,
+  input: { name: string; creditCode: string; zoneId: string },
+): Promise<void> {
   const zone = await tx.zone.findUnique({ where: { id: input.zoneId }, select: { id: true } });
   if (!zone) throw badField("zoneId", "errors.zoneUnknown");
   if (await tx.organisation.findUnique({ where: { creditCode: input.creditCode }, select: { id: true } })) {
     throw new AppError("conflict", "errors.creditCodeTaken", { fieldErrors: { creditCode: "errors.creditCodeTaken" } });
   }
-  return tx.organisation.create({
-    data: { ...input, referenceCode: generateReferenceCode() },
-    select: { id: true, zoneId: true, referenceCode: true },
+  const sameName = await tx.organisation.findFirst({
+    where: { name: { equals: input.name, mode: "insensitive" } },
+    select: { id: true },
   });
+  if (sameName) {
+    throw new AppError("conflict", "errors.organisationNameTaken", {
+      fieldErrors: { orgName: "errors.organisationNameTaken" },
+    });
+  }
 }
 
 /** Marks an invitation used, or throws why it cannot be. Concurrent use of one token: one wins. */
@@ -221,6 +284,12 @@ function translateUniqueViolation(error: unknown): unknown {
     if (target.includes("email")) {
       return new AppError("conflict", "errors.emailTaken", {
         fieldErrors: { email: "errors.emailTaken" },
+        cause: error,
+      });
+    }
+    if (/"name"|Organisation_name_key/.test(target)) {
+      return new AppError("conflict", "errors.organisationNameTaken", {
+        fieldErrors: { orgName: "errors.organisationNameTaken" },
         cause: error,
       });
     }

@@ -19,6 +19,20 @@ const templateParams = {
     organisationName: z.string().min(1).max(200),
     expiresInDays: positiveInteger.default("7"),
   }),
+  "verify-email": z.object({
+    verifyPath: appPath,
+    name: z.string().max(200).optional(),
+    expiresInHours: positiveInteger.default("48"),
+  }),
+  "login-unlock": z.object({
+    unlockPath: appPath,
+    name: z.string().max(200).optional(),
+  }),
+  "signup-existing": z.object({
+    loginPath: appPath,
+    resetPath: appPath,
+    name: z.string().max(200).optional(),
+  }),
   "match-digest": z.object({
     matchesPath: appPath,
     name: z.string().max(200).optional(),
@@ -98,6 +112,48 @@ function renderParts({ template, params, appUrl }: RenderMailOptions): RenderedP
         ignoreKey: "mail.invitation.ignore",
         link: `${origin}${p.invitePath}`,
         params: { inviterName: p.inviterName, organisationName: p.organisationName, expiresInDays: p.expiresInDays },
+      };
+    }
+    case "verify-email": {
+      const p = parseParams(template, params);
+      return {
+        subjectKey: "mail.verifyEmail.subject",
+        greeting: p.name
+          ? { key: "mail.greetingNamed", params: { name: p.name } }
+          : { key: "mail.greeting", params: {} },
+        bodyKey: "mail.verifyEmail.body",
+        actionKey: "mail.verifyEmail.action",
+        ignoreKey: "mail.verifyEmail.ignore",
+        link: `${origin}${p.verifyPath}`,
+        params: { expiresInHours: p.expiresInHours },
+      };
+    }
+    case "login-unlock": {
+      const p = parseParams(template, params);
+      return {
+        subjectKey: "mail.loginUnlock.subject",
+        greeting: p.name
+          ? { key: "mail.greetingNamed", params: { name: p.name } }
+          : { key: "mail.greeting", params: {} },
+        bodyKey: "mail.loginUnlock.body",
+        actionKey: "mail.loginUnlock.action",
+        ignoreKey: "mail.loginUnlock.ignore",
+        link: `${origin}${p.unlockPath}`,
+        params: {},
+      };
+    }
+    case "signup-existing": {
+      const p = parseParams(template, params);
+      return {
+        subjectKey: "mail.signupExisting.subject",
+        greeting: p.name
+          ? { key: "mail.greetingNamed", params: { name: p.name } }
+          : { key: "mail.greeting", params: {} },
+        bodyKey: "mail.signupExisting.body",
+        actionKey: "mail.signupExisting.action",
+        ignoreKey: "mail.signupExisting.ignore",
+        link: `${origin}${p.loginPath}`,
+        params: { resetLink: `${origin}${p.resetPath}` },
       };
     }
     case "match-digest": {

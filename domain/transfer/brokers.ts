@@ -13,8 +13,9 @@ import { isBuyerSignatory, isDealBroker, isSellerSignatory, lockOffer, withDeal 
 import { BROKER_LEVELS, TRANSFER_ERRORS } from "./constants.ts";
 
 /**
- * Technology brokers (技术经理人): profile, introductions (the first introduction of a buyer to an
- * offer is the attribution), commission agreements per deal (count only once signed by the payer,
+ * Technology brokers (技术经理人): profile (its credential confirmed by a zone officer before it
+ * counts), introductions (the one the introduced buyer accepts is the attribution; ADR 0022),
+ * commission agreements per deal (count only once signed by the payer,
  * before the contract is signed; framework agreements never pay).
  */
 
@@ -62,10 +63,23 @@ export async function upsertBrokerProfile(options: {
         .trim()
         .slice(0, 2000),
     };
+    // A new credential number, level or zone is a new claim: it waits for its zone's officer again.
+    const before = await tx.brokerProfile.findUnique({
+      where: { userId: actor.userId },
+      select: { credentialNumber: true, level: true, zoneId: true },
+    });
+    const reclaimed =
+      !before ||
+      before.credentialNumber !== credentialNumber ||
+      before.level !== input.level ||
+      before.zoneId !== input.zoneId;
+    const review = reclaimed
+      ? { confirmation: "pending" as const, reviewedAt: null, reviewedById: null, reviewNote: "" }
+      : {};
     const profile = await tx.brokerProfile.upsert({
       where: { userId: actor.userId },
-      create: { userId: actor.userId, ...data },
-      update: data,
+      create: { userId: actor.userId, ...data, ...review },
+      update: { ...data, ...review },
     });
     await tx.user.update({ where: { id: actor.userId }, data: { brokerCredentialNo: credentialNumber } });
     await recordAudit(tx, {
@@ -74,16 +88,17 @@ export async function upsertBrokerProfile(options: {
       entityType: "BrokerProfile",
       entityId: actor.userId,
       zoneId: input.zoneId,
-      after: { credentialNumber, level: input.level },
+      after: { credentialNumber, level: input.level, confirmation: profile.confirmation },
     });
     return profile;
   });
 }
 
 /**
- * A broker introduces a buyer organisation to a published offer. The first introduction of that
- * buyer to that offer is the attribution (unique row); any later one is refused, naming when the
- * first was made. A deal opened afterwards carries the broker.
+ * A broker whose credential a zone officer confirmed introduces a buyer organisation to a
+ * published offer. The introduction is pending until the buyer answers (answerIntroduction); only
+ * an accepted one is the attribution, so once one is accepted any later introduction is refused,
+ * naming when the accepted one was made. A deal opened afterwards carries the broker.
  */
 export async function introduce(options: {
   db: Db;
@@ -96,26 +111,40 @@ export async function introduce(options: {
   const { actor } = options;
   requirePermission(actor, "broker:deal:any");
   return inLedgerTransaction(options.db, async (tx) => {
-    const profile = await tx.brokerProfile.findUnique({ where: { userId: actor.userId }, select: { userId: true } });
+    const profile = await tx.brokerProfile.findUnique({
+      where: { userId: actor.userId },
+      select: { userId: true, confirmation: true },
+    });
     if (!profile) throw new AppError("conflict", TRANSFER_ERRORS.brokerProfileRequired);
+    if (profile.confirmation !== "confirmed") throw new AppError("conflict", TRANSFER_ERRORS.brokerNotVerified);
     const offer = await lockOffer(tx, options.offerId);
     if (offer.status !== "published" && offer.status !== "under_negotiation")
       throw new AppError("conflict", TRANSFER_ERRORS.offerNotAvailable);
     if (offer.ownerOrganisationId === options.buyerOrganisationId)
       throw new AppError("conflict", TRANSFER_ERRORS.ownOffer);
-    await tx.organisation.findUniqueOrThrow({ where: { id: options.buyerOrganisationId }, select: { id: true } });
-    const first = await tx.brokerIntroduction.findUnique({
-      where: { offerId_buyerOrganisationId: { offerId: offer.id, buyerOrganisationId: options.buyerOrganisationId } },
+    const buyer = await tx.organisation.findUnique({
+      where: { id: options.buyerOrganisationId },
+      select: { id: true, confirmation: true },
     });
-    if (first)
+    if (!buyer) throw bad(TRANSFER_ERRORS.invalid, "buyerOrganisationId");
+    if (buyer.confirmation !== "confirmed") throw new AppError("conflict", TRANSFER_ERRORS.organisationUnconfirmed);
+    const earlier = await tx.brokerIntroduction.findFirst({
+      where: {
+        offerId: offer.id,
+        buyerOrganisationId: buyer.id,
+        OR: [{ consent: "accepted" }, { brokerUserId: actor.userId }],
+      },
+      orderBy: { createdAt: "asc" },
+    });
+    if (earlier)
       throw new AppError("conflict", TRANSFER_ERRORS.alreadyIntroduced, {
-        params: { at: first.createdAt.toISOString() },
+        params: { at: earlier.createdAt.toISOString() },
       });
     const row = await tx.brokerIntroduction.create({
       data: {
         brokerUserId: actor.userId,
         offerId: offer.id,
-        buyerOrganisationId: options.buyerOrganisationId,
+        buyerOrganisationId: buyer.id,
         note: String(options.note ?? "")
           .trim()
           .slice(0, 1000),
@@ -129,9 +158,107 @@ export async function introduce(options: {
       entityType: "BrokerIntroduction",
       entityId: row.id,
       zoneId: offer.zoneId,
-      after: { offerId: offer.id, buyerOrganisationId: options.buyerOrganisationId },
+      after: { offerId: offer.id, buyerOrganisationId: buyer.id },
     });
     return row;
+  });
+}
+
+/** Whether the actor is an owner or admin of the organisation (who answers for it). */
+function managesOrganisation(actor: Actor, organisationId: string): boolean {
+  return actor.memberships.some(
+    (m) =>
+      m.organisationId === organisationId &&
+      (m.role === "owner" || m.role === "admin") &&
+      (m.confirmation === undefined || m.confirmation === "confirmed"),
+  );
+}
+
+/**
+ * The introduced buyer (an owner or admin) accepts or declines a pending introduction. Accepting
+ * makes it the attribution and declines the other pending introductions of the same offer to the
+ * same buyer; it needs the broker's credential to be confirmed still.
+ */
+export async function answerIntroduction(options: {
+  db: Db;
+  actor: Actor;
+  introductionId: string;
+  accept: boolean;
+  now?: Date;
+}): Promise<BrokerIntroduction> {
+  const { actor } = options;
+  const now = options.now ?? new Date();
+  return inLedgerTransaction(options.db, async (tx) => {
+    const found = await tx.brokerIntroduction.findUnique({ where: { id: options.introductionId } });
+    if (!found || !managesOrganisation(actor, found.buyerOrganisationId))
+      throw new AppError("not_found", TRANSFER_ERRORS.introductionNotFound);
+    const offer = await lockOffer(tx, found.offerId);
+    const row = await tx.brokerIntroduction.findUniqueOrThrow({ where: { id: found.id } });
+    if (row.consent !== "pending") throw new AppError("conflict", TRANSFER_ERRORS.introductionAnswered);
+    if (options.accept) {
+      const profile = await tx.brokerProfile.findUnique({
+        where: { userId: row.brokerUserId },
+        select: { confirmation: true },
+      });
+      if (profile?.confirmation !== "confirmed") throw new AppError("conflict", TRANSFER_ERRORS.brokerNotVerified);
+      const accepted = await tx.brokerIntroduction.findFirst({
+        where: { offerId: row.offerId, buyerOrganisationId: row.buyerOrganisationId, consent: "accepted" },
+      });
+      if (accepted)
+        throw new AppError("conflict", TRANSFER_ERRORS.alreadyIntroduced, {
+          params: { at: accepted.createdAt.toISOString() },
+        });
+    }
+    const answered = await tx.brokerIntroduction.update({
+      where: { id: row.id },
+      data: { consent: options.accept ? "accepted" : "declined", answeredAt: now, answeredById: actor.userId },
+    });
+    if (options.accept) {
+      await tx.brokerIntroduction.updateMany({
+        where: {
+          offerId: row.offerId,
+          buyerOrganisationId: row.buyerOrganisationId,
+          consent: "pending",
+          id: { not: row.id },
+        },
+        data: { consent: "declined", answeredAt: now, answeredById: actor.userId },
+      });
+    }
+    await recordAudit(tx, {
+      actorId: actor.userId,
+      action: options.accept ? "broker.introduction_accept" : "broker.introduction_decline",
+      entityType: "BrokerIntroduction",
+      entityId: row.id,
+      zoneId: offer.zoneId,
+      after: { offerId: row.offerId, buyerOrganisationId: row.buyerOrganisationId, brokerUserId: row.brokerUserId },
+    });
+    return answered;
+  });
+}
+
+/** Introductions waiting for an answer from organisations the actor manages. */
+export async function pendingIntroductionsFor(options: { db: DbOrTx; actor: Actor }) {
+  const ids = options.actor.memberships
+    .filter((m) => managesOrganisation(options.actor, m.organisationId))
+    .map((m) => m.organisationId);
+  if (ids.length === 0) return [];
+  return options.db.brokerIntroduction.findMany({
+    where: { buyerOrganisationId: { in: ids }, consent: "pending" },
+    orderBy: { createdAt: "asc" },
+    take: 100,
+    select: {
+      id: true,
+      note: true,
+      createdAt: true,
+      buyerOrganisation: { select: { id: true, name: true } },
+      offer: { select: { id: true, title: true, ownerOrganisation: { select: { name: true } } } },
+      broker: {
+        select: {
+          name: true,
+          brokerProfile: { select: { credentialNumber: true, level: true, confirmation: true } },
+        },
+      },
+    },
   });
 }
 

@@ -71,8 +71,20 @@ export async function openDeal(
     select: { id: true },
   });
   if (existing) throw new AppError("conflict", TRANSFER_ERRORS.dealExists, { params: { dealId: existing.id } });
-  const introduction = await tx.brokerIntroduction.findUnique({
-    where: { offerId_buyerOrganisationId: { offerId: offer.id, buyerOrganisationId } },
+  const buyer = await tx.organisation.findUnique({
+    where: { id: buyerOrganisationId },
+    select: { confirmation: true },
+  });
+  if (buyer?.confirmation !== "confirmed") throw new AppError("conflict", TRANSFER_ERRORS.organisationUnconfirmed);
+  // Only an introduction the buyer accepted, by a broker whose credential is confirmed, attaches
+  // a broker (ADR 0022): pending or declined ones never do.
+  const introduction = await tx.brokerIntroduction.findFirst({
+    where: {
+      offerId: offer.id,
+      buyerOrganisationId,
+      consent: "accepted",
+      broker: { brokerProfile: { confirmation: "confirmed" } },
+    },
   });
   const related = await relatedPartiesOf(tx, offer.ownerOrganisationId, buyerOrganisationId);
   return tx.transferDeal.create({

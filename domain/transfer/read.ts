@@ -296,6 +296,7 @@ export async function brokerDashboard(options: { db: DbOrTx; actor: Actor }) {
         id: true,
         createdAt: true,
         note: true,
+        consent: true,
         offer: { select: { id: true, title: true, status: true } },
         buyerOrganisation: { select: { id: true, name: true } },
         deals: { select: { id: true, status: true } },

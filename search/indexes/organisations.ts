@@ -8,6 +8,7 @@ const select = {
   name: true,
   type: true,
   country: true,
+  confirmation: true,
   createdAt: true,
   zone: { select: { code: true, nameZh: true, nameEn: true } },
 } as const;
@@ -17,6 +18,7 @@ type Row = {
   name: string;
   type: string;
   country: string;
+  confirmation: string;
   createdAt: Date;
   zone: { code: string; nameZh: string; nameEn: string };
 };
@@ -28,6 +30,8 @@ export function organisationDocument(row: Row) {
     name: row.name,
     type: row.type,
     country: row.country,
+    // A self-registered organisation no zone officer has confirmed yet is shown as 未确认 (ADR 0022).
+    confirmed: row.confirmation === "confirmed",
     zone: row.zone.code,
     zoneName: [row.zone.nameZh, row.zone.nameEn],
     createdAt: Math.floor(row.createdAt.getTime() / 1000),

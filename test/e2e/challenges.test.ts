@@ -1,4 +1,5 @@
 import type { Browser, Locator, Page } from "playwright-core";
+import { verifyAndConfirm } from "./support/identity.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
@@ -99,10 +100,15 @@ describe.skipIf(!hasChromium)("揭榜挂帅 in Chromium", () => {
     await page.getByLabel("单位类型").selectOption(orgType);
     await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
     await page.getByLabel(role).check();
-    await Promise.all([
-      page.waitForURL(`${app.baseUrl}/dashboard`),
-      page.getByRole("button", { name: "注册" }).click(),
-    ]);
+    await page.getByRole("button", { name: "注册" }).click();
+    await page.getByRole("status").filter({ hasText: who.email }).waitFor();
+    await verifyAndConfirm(browser, page, {
+      baseUrl: app.baseUrl,
+      email: who.email,
+      organisation: who.org,
+      adminEmail: "admin@demo.jiebang.cn",
+      adminPassword: DEMO_PASSWORD,
+    });
   }
 
   it("funds the enterprise's wallet through finance (half of the bounty, for now)", async () => {

@@ -3,36 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
+import { mailedLink } from "./support/identity.ts";
 import { hasChromium, launchBrowser, logIn, screenshot, step, visible, withPage } from "./support/browser.ts";
 import { WAIT, expectAttribute, expectText } from "./support/expect.ts";
-
-/**
- * The mail job runs in-process; polls the dev mailbox until a link containing `fragment` arrives.
- * The mailbox shows mail only to platform admins (ADR 0021): it is read in a context of its own,
- * signed in as the demo admin, so the page under test keeps its own session.
- */
-async function mailedLink(page: Page, email: string, fragment: string): Promise<string> {
-  const base = new URL(page.url()).origin;
-  const browser = page.context().browser();
-  if (!browser) throw new Error("the page has no browser to open the admin's mailbox in");
-  return withPage(
-    browser,
-    async (mailbox) => {
-      for (let i = 0; i < 60; i++) {
-        await mailbox.goto(`${base}/dev/mailbox?to=${encodeURIComponent(email)}`);
-        const href = await mailbox
-          .locator(`a[href*="${fragment}"]`)
-          .first()
-          .getAttribute("href", { timeout: 500 })
-          .catch(() => null);
-        if (href) return href;
-        await mailbox.waitForTimeout(250);
-      }
-      throw new Error(`no mail to ${email} with a link containing ${fragment}`);
-    },
-    { baseUrl: base, email: "admin@demo.jiebang.cn", password: DEMO_PASSWORD },
-  );
-}
 
 describe.skipIf(!hasChromium)("the platform in Chromium", () => {
   let app: RunningApp;
@@ -98,7 +71,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
     });
   });
 
-  it("signs up a new enterprise and lands on its dashboard", async () => {
+  it("signs up a new enterprise, verifies the mailed link and lands on its dashboard, unconfirmed", async () => {
     await withPage(browser, async (page) => {
       await step(page, "signup", async () => {
         await page.goto(`${app.baseUrl}/signup`);
@@ -116,12 +89,18 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await expectText(page.locator("#field-creditCode-error")).toContain("统一社会信用代码");
         await page.getByLabel("密码", { exact: true }).fill("澄江光电2026安全口令");
         await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
+        await page.getByRole("button", { name: "注册" }).click();
+        // The same answer whether or not the email has an account (ADR 0022): a link is mailed.
+        await expect(visibleText(page.getByRole("status"))).resolves.toContain("sun.lixin@example.cn");
+        const link = await mailedLink(browser, app.baseUrl, "sun.lixin@example.cn", "/verify-email?token=");
+        await page.goto(link);
         await Promise.all([
-          page.waitForURL(`${app.baseUrl}/dashboard`),
-          page.getByRole("button", { name: "注册" }).click(),
+          page.waitForURL(`${app.baseUrl}/dashboard?verified=1`),
+          page.getByRole("button", { name: "确认邮箱并登录" }).click(),
         ]);
         await visible(page.locator('[data-dashboard="enterprise"]'));
         await expectText(page.locator("body")).toContain("云南澄江光电子科技有限公司");
+        await expectText(page.locator("body")).toContain("未确认");
       });
     });
   });
@@ -132,11 +111,16 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
       await step(page, "invite", async () => {
         await logIn(page, app.baseUrl, "qiye@demo.jiebang.cn", DEMO_PASSWORD);
         await page.goto(`${app.baseUrl}/members`);
+        // Not an address: a message next to the field, no "sent to undefined".
+        await page.getByLabel("被邀请人邮箱").fill("notanemail");
+        await page.getByRole("button", { name: "发送邀请" }).click();
+        await expect(visibleText(page.locator("#field-email-error"))).resolves.toContain("邮箱");
+        await expect(page.locator("body").innerText()).resolves.not.toContain("undefined");
         await page.getByLabel("被邀请人邮箱").fill(email);
         await page.getByRole("button", { name: "发送邀请" }).click();
         await expectText(page.getByRole("status")).toContain(email);
         await page.context().clearCookies();
-        const link = await mailedLink(page, email, "/signup?invitation=");
+        const link = await mailedLink(browser, app.baseUrl, email, "/signup?invitation=");
         await page.goto(link);
         await page.getByLabel("姓名").fill("和云");
         await page.getByLabel("邮箱").fill(email);
@@ -159,7 +143,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.getByLabel("邮箱").fill(email);
         await page.getByRole("button", { name: "发送重置邮件" }).click();
         await expectText(page.getByRole("status")).toContain("重置邮件");
-        const link = await mailedLink(page, email, "/reset-password?token=");
+        const link = await mailedLink(browser, app.baseUrl, email, "/reset-password?token=");
         await page.goto(link);
         await page.getByLabel("新密码", { exact: true }).fill(newPassword);
         await page.getByLabel("再次输入新密码").fill(newPassword);

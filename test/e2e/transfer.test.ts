@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { verifyAndConfirm } from "./support/identity.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { formatYuan } from "#domain/money/money.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
@@ -110,10 +111,15 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
       await page.getByLabel("单位名称").fill(BUYER.org);
       await page.getByLabel("单位类型").selectOption("enterprise");
       await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
-      await Promise.all([
-        page.waitForURL(`${app.baseUrl}/dashboard`),
-        page.getByRole("button", { name: "注册" }).click(),
-      ]);
+      await page.getByRole("button", { name: "注册" }).click();
+      await page.getByRole("status").filter({ hasText: BUYER.email }).waitFor();
+      await verifyAndConfirm(browser, page, {
+        baseUrl: app.baseUrl,
+        email: BUYER.email,
+        organisation: BUYER.org,
+        adminEmail: "admin@demo.jiebang.cn",
+        adminPassword: DEMO_PASSWORD,
+      });
     });
     await demo(BROKER, async (page) => {
       brokerBefore = fenOf(await visibleText(await brokerWallet(page)));
@@ -126,6 +132,13 @@ describe.skipIf(!hasChromium)("成果转化 in Chromium", () => {
         await visible(page.getByRole("status").filter({ hasText: "推荐已记录" }));
         await visible(page.locator('[data-testid="introductions"]').filter({ hasText: BUYER.org }));
       });
+    });
+    // The introduction counts once the enterprise accepts it (ADR 0022).
+    await buyer(async (page) => {
+      await page.goto(`${app.baseUrl}/introductions`);
+      const row = page.locator("li").filter({ hasText: TITLE });
+      await row.getByRole("button", { name: "接受" }).click();
+      await visible(page.getByRole("status").filter({ hasText: "已接受推荐" }));
     });
   });
 

@@ -48,6 +48,8 @@ describe("embedded index following the outbox", () => {
       expect(await follower.poll()).toBeGreaterThanOrEqual(2);
       const orgs = await engine.search("organisations", { q: "光伏材料" });
       expect(orgs.hits.map((h) => h.document.name)).toContain("云南高原光伏材料科技有限公司");
+      // Self-registered: shown as 未确认 until a zone officer confirms it (ADR 0022).
+      expect(orgs.hits.find((h) => h.document.name === "云南高原光伏材料科技有限公司")?.document.confirmed).toBe(false);
       const people = await engine.search("people", { q: "段岚" });
       expect(people.hits).toHaveLength(1);
       expect(JSON.stringify(people.hits[0]!.document)).not.toContain("duan.lan@example.cn");

@@ -7,7 +7,14 @@ import type { TransferDeal, TransferDealStatus, TransferOffer } from "#db/genera
 import type { Actor } from "#domain/access/permissions.ts";
 import type { Db } from "#domain/db/client.ts";
 import { deposit } from "#domain/ledger/deposits.ts";
-import { proposeCommission, signCommission, introduce, upsertBrokerProfile } from "#domain/transfer/brokers.ts";
+import {
+  answerIntroduction,
+  proposeCommission,
+  signCommission,
+  introduce,
+  upsertBrokerProfile,
+} from "#domain/transfer/brokers.ts";
+import { reviewBrokerProfile } from "#domain/identity/confirmations.ts";
 import { agreeTerms, cancelDeal, inquire, postMessage, recordRegistration, signDeal } from "#domain/transfer/deals.ts";
 import {
   confirmInstalment,
@@ -76,6 +83,8 @@ export async function createTransferWorld(options: {
     },
   });
   const officer = await user({ db, memberships: [{ organisationId: admin.id, role: "member" }] });
+  // The zone's officer checks the broker's credential, as every broker's must be (ADR 0022).
+  await reviewBrokerProfile({ db, actor: officer, brokerUserId: broker.userId, decision: "confirm" });
   const otherOfficer = await user({ db, memberships: [{ organisationId: otherAdmin.id, role: "member" }] });
   const stranger = await user({ db });
   const finance = await user({ db, roles: ["finance"] });
@@ -196,7 +205,13 @@ export async function createDealInState(options: {
   const offer = await createPublishedOffer({ db, world, input: { priceFen: price, ...options.offerInput }, now });
   const order = DEAL_STATES.indexOf(state === "disputed" || state === "cancelled" ? "in_progress" : state);
   const reached = (s: TransferDealStatus) => DEAL_STATES.indexOf(s) <= order;
-  await introduce({ db, actor: world.broker, offerId: offer.id, buyerOrganisationId: world.enterprise.id });
+  const introduction = await introduce({
+    db,
+    actor: world.broker,
+    offerId: offer.id,
+    buyerOrganisationId: world.enterprise.id,
+  });
+  await answerIntroduction({ db, actor: world.buyer, introductionId: introduction.id, accept: true });
   let deal = await inquire({
     db,
     actor: world.buyer,

@@ -86,6 +86,7 @@ const EXPECTED: Record<string, Permission[]> = {
     "read:indicators:zone",
     "read:audit:zone",
     "arbitrate:deal:zone",
+    "confirm:identity:zone",
   ],
   researcher: ["bid:challenge:any", "publish:offer:own", "apply:subsidy:own", "read:wallet:own"],
   broker: ["broker:deal:any"],
@@ -96,6 +97,7 @@ const EXPECTED: Record<string, Permission[]> = {
     "manage:zone:any",
     "manage:roles:any",
     "manage:organisation:any",
+    "confirm:identity:any",
     "approve:challenge:any",
     "arbitrate:deal:any",
     "read:indicators:any",
@@ -105,6 +107,27 @@ const EXPECTED: Record<string, Permission[]> = {
   ],
   nobody: [],
 };
+
+describe("unconfirmed organisations (ADR 0022)", () => {
+  it("a pending organisation's owner may manage members and see the wallet, nothing else", () => {
+    const owner = ACTORS.enterpriseOwner!;
+    const pending = {
+      ...owner,
+      memberships: owner.memberships.map((m) => ({ ...m, confirmation: "pending" as const })),
+    };
+    expect([...permissionsOf(pending)].sort()).toEqual(["manage:organisation:own", "read:wallet:own"]);
+    const rejected = {
+      ...owner,
+      memberships: owner.memberships.map((m) => ({ ...m, confirmation: "rejected" as const })),
+    };
+    expect(can(rejected, "post:challenge:own")).toBe(false);
+    const confirmed = {
+      ...owner,
+      memberships: owner.memberships.map((m) => ({ ...m, confirmation: "confirmed" as const })),
+    };
+    expect(can(confirmed, "post:challenge:own")).toBe(true);
+  });
+});
 
 describe("permissions matrix", () => {
   for (const [name, a] of Object.entries(ACTORS)) {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#tests/support/db.ts";
 import { createOrganisation, createUser, createZone } from "#tests/support/factories.ts";
 import { login } from "#domain/identity/login.ts";
+import { unlockLogin } from "#domain/identity/account-links.ts";
+import { requestPasswordReset } from "#domain/identity/password-reset.ts";
 import { getSessionUser, logout, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "#domain/identity/sessions.ts";
 import { consumeRateLimit, LIMITS } from "#domain/identity/rate-limit.ts";
 import { hashToken } from "#domain/identity/tokens.ts";
@@ -102,28 +104,106 @@ describe("login", () => {
     expect(Math.min(...unknownCosts)).toBeGreaterThan(0.6 * Math.min(...verifyCosts));
   });
 
-  it("refuses the 6th attempt for one email within 15 minutes, even with the right password", async () => {
+  it("refuses the 6th attempt for one email from one address within 15 minutes, even with the right password", async () => {
     const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
     const now = new Date();
+    const ip = freshIp();
     for (let i = 0; i < 5; i++) {
       await expect(
-        login({ db: db(), email: user.email, password: "wrong-password-123", ip: freshIp(), now }),
+        login({ db: db(), email: user.email, password: "wrong-password-123", ip, now }),
       ).rejects.toMatchObject({
         messageKey: "errors.invalidCredentials",
       });
     }
-    const sixth = login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now });
+    const sixth = login({ db: db(), email: user.email, password: user.password, ip, now });
     await expect(sixth).rejects.toMatchObject({
       code: "rate_limited",
       messageKey: "errors.rateLimited",
       params: { minutes: 15 },
     });
     expect(await db().auditEvent.count({ where: { action: "user.login_rate_limited", actorId: user.id } })).toBe(1);
-    // After the window, the right password works again and clears the per-email count.
+    // After the window, the right password works again and clears the count.
     const later = new Date(now.getTime() + 15 * 60_000 + 1);
     await expect(
-      login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now: later }),
+      login({ db: db(), email: user.email, password: user.password, ip, now: later }),
     ).resolves.toHaveProperty("token");
+  });
+
+  it("a stranger's wrong passwords lock only the stranger's address: the owner signs in from theirs (ADR 0022)", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    const now = new Date();
+    const attacker = freshIp();
+    for (let i = 0; i < 8; i++) {
+      await expect(
+        login({ db: db(), email: user.email, password: "wrong-password-123", ip: attacker, now }),
+      ).rejects.toHaveProperty("code");
+    }
+    await expect(
+      login({ db: db(), email: user.email, password: user.password, ip: attacker, now }),
+    ).rejects.toMatchObject({ code: "rate_limited" });
+    await expect(
+      login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now }),
+    ).resolves.toHaveProperty("token");
+  });
+
+  it(
+    "guessing spread over many addresses locks the email; the owner is mailed a link that lifts the lock",
+    { timeout: 180_000 },
+    async () => {
+      const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+      const now = new Date();
+      for (let i = 0; i < LIMITS.loginPerEmail.limit; i++) {
+        await expect(
+          login({ db: db(), email: user.email, password: "wrong-password-123", ip: `198.51.100.${i}`, now }),
+        ).rejects.toMatchObject({ messageKey: "errors.invalidCredentials" });
+      }
+      await expect(
+        login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now }),
+      ).rejects.toMatchObject({ code: "rate_limited" });
+      await expect(
+        login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now }),
+      ).rejects.toMatchObject({ code: "rate_limited" });
+      const mails = (await db().outboxJob.findMany({ where: { name: "mail.send" } }))
+        .map((m) => m.payload as { to: string; template: string; params: Record<string, string> })
+        .filter((m) => m.to === user.email && m.template === "login-unlock");
+      expect(mails).toHaveLength(1); // one mail a window, however often the lock is hit
+      const token = new URL(mails[0]!.params.unlockPath!, "http://x").searchParams.get("token")!;
+      await unlockLogin({ db: db(), token, now });
+      await expect(
+        login({ db: db(), email: user.email, password: user.password, ip: freshIp(), now }),
+      ).resolves.toHaveProperty("token");
+      await expect(unlockLogin({ db: db(), token, now })).rejects.toMatchObject({
+        messageKey: "errors.accountLinkInvalid",
+      });
+    },
+  );
+
+  it("a 3,000-character email is refused like any wrong login, and a reset for it answers as usual", async () => {
+    const long = `${"a".repeat(3000)}@example.cn`;
+    await expect(login({ db: db(), email: long, password: "wrong-password-123", ip: freshIp() })).rejects.toMatchObject(
+      {
+        messageKey: "errors.invalidCredentials",
+      },
+    );
+    await expect(requestPasswordReset({ db: db(), email: long, ip: freshIp() })).resolves.toBeUndefined();
+    const keys = await db().rateLimitBucket.findMany({ select: { key: true } });
+    expect(Math.max(...keys.map((k) => k.key.length))).toBeLessThanOrEqual(200);
+  });
+
+  it("an account whose email is not verified cannot sign in, and gets its link again", async () => {
+    const user = await createUser({ db: db(), memberships: [{ organisationId: orgId }] });
+    await db().user.update({ where: { id: user.id }, data: { emailVerifiedAt: null } });
+    await expect(
+      login({ db: db(), email: user.email, password: "wrong-password-123", ip: freshIp() }),
+    ).rejects.toMatchObject({ messageKey: "errors.invalidCredentials" });
+    await expect(login({ db: db(), email: user.email, password: user.password, ip: freshIp() })).rejects.toMatchObject({
+      messageKey: "errors.emailNotVerified",
+    });
+    const sent = (await db().outboxJob.findMany({ where: { name: "mail.send" } }))
+      .map((m) => m.payload as { to: string; template: string })
+      .filter((m) => m.to === user.email);
+    expect(sent.map((m) => m.template)).toEqual(["verify-email"]);
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it("limits one IP to LIMITS.loginPerIp attempts across emails", { timeout: 180_000 }, async () => {

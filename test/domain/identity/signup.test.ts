@@ -7,6 +7,8 @@ import { getSessionUser } from "#domain/identity/sessions.ts";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { hashToken } from "#domain/identity/tokens.ts";
 import { LIMITS } from "#domain/identity/rate-limit.ts";
+import { verifyEmail } from "#domain/identity/account-links.ts";
+import { login } from "#domain/identity/login.ts";
 
 let database: TestDatabase;
 let zoneId: string;
@@ -31,12 +33,21 @@ async function counts() {
   };
 }
 
+type MailPayload = { to: string; template: string; params: Record<string, string> };
+async function mailsTo(email: string): Promise<MailPayload[]> {
+  const rows = await db().outboxJob.findMany({ where: { name: "mail.send" }, orderBy: { createdAt: "asc" } });
+  return rows.map((r) => r.payload as MailPayload).filter((p) => p.to === email);
+}
+function tokenOf(path: string): string {
+  return decodeURIComponent(new URL(path, "http://x").searchParams.get("token")!);
+}
+
 async function expectRefusal(promise: Promise<unknown>, messageKey: string) {
   await expect(promise).rejects.toMatchObject({ name: "AppError", messageKey });
 }
 
 describe("signUp creating an organisation", () => {
-  it("makes the user owner of the new organisation, logs them in and audits it", async () => {
+  it("makes the user owner of a pending organisation, mails a verification link (no session yet) and audits it", async () => {
     const creditCode = generateCreditCode({ division: "530100" });
     const result = await signUp({
       db: db(),
@@ -55,54 +66,107 @@ describe("signUp creating an organisation", () => {
       brokerCredentialNo: "JSJJ-53-2026-00017",
       ip: "10.0.0.1",
     });
-    expect(result.membershipRole).toBe("owner");
+    expect(result).toEqual({ kind: "verification_sent", email: "zhang.wei@dianchi-li.cn" });
     const user = await db().user.findUniqueOrThrow({
-      where: { id: result.userId },
+      where: { email: "zhang.wei@dianchi-li.cn" },
       include: { roles: true, memberships: true },
     });
+    expect(user.memberships.map((m) => m.role)).toEqual(["owner"]);
+    expect(user.emailVerifiedAt).toBeNull();
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
     expect(user.email).toBe("zhang.wei@dianchi-li.cn");
     expect(user.passwordHash.startsWith("$argon2id$")).toBe(true);
     expect(user.brokerCredentialNo).toBe("JSJJ-53-2026-00017");
     expect(user.roles.map((r) => r.role)).toEqual(["broker"]);
-    const org = await db().organisation.findUniqueOrThrow({ where: { id: result.organisationId } });
-    expect(org).toMatchObject({ creditCode, type: "enterprise", zoneId });
+    const org = await db().organisation.findUniqueOrThrow({ where: { id: user.memberships[0]!.organisationId } });
+    expect(org).toMatchObject({ creditCode, type: "enterprise", zoneId, confirmation: "pending" });
     expect(org.referenceCode).toMatch(/^JB[2-9A-Z]{7}$/);
 
-    const current = await getSessionUser({ db: db(), token: result.token });
-    expect(current?.user.id).toBe(result.userId);
+    // Signing in is refused until the mailed link is opened; the link signs the user in.
+    await expectRefusal(
+      login({ db: db(), email: "zhang.wei@dianchi-li.cn", password: "滇池锂电2026正极材料" }),
+      "errors.emailNotVerified",
+    );
+    const [mail] = await mailsTo("zhang.wei@dianchi-li.cn");
+    expect(mail?.template).toBe("verify-email");
+    const verified = await verifyEmail({ db: db(), token: tokenOf(mail!.params.verifyPath!), ip: "10.0.0.1" });
+    const current = await getSessionUser({ db: db(), token: verified.token });
+    expect(current?.user.id).toBe(user.id);
     expect(current?.memberships[0]?.role).toBe("owner");
+    // A pending organisation's owner may invite colleagues but not post, list, buy or bid.
+    expect(current?.actor.memberships[0]?.confirmation).toBe("pending");
+    const { can } = await import("#domain/access/permissions.ts");
+    expect(can(current!.actor, "manage:organisation:own", { organisationId: org.id })).toBe(true);
+    expect(can(current!.actor, "post:challenge:own", { organisationId: org.id })).toBe(false);
+    expect(can(current!.actor, "buy:offer:any")).toBe(false);
+    await expect(verifyEmail({ db: db(), token: tokenOf(mail!.params.verifyPath!) })).rejects.toMatchObject({
+      messageKey: "errors.accountLinkInvalid",
+    });
 
-    const audit = await db().auditEvent.findMany({ where: { actorId: result.userId }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["organisation.create", "user.signup"]);
-    expect(audit.every((a) => a.zoneId === zoneId && a.ip === "10.0.0.1")).toBe(true);
+    const audit = await db().auditEvent.findMany({ where: { actorId: user.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action).slice(0, 2)).toEqual(["organisation.create", "user.signup"]);
+    expect(audit.slice(0, 2).every((a) => a.zoneId === zoneId && a.ip === "10.0.0.1")).toBe(true);
     expect(JSON.stringify(audit.map((a) => [a.before, a.after]))).not.toContain("滇池锂电2026正极材料");
   });
 
-  it("refuses a duplicate email with a clear key and writes nothing", async () => {
+  it("answers a registered email exactly as a new one, creates nothing and mails the owner a notice", async () => {
     await createUser({ db: db(), email: "li.na@example.cn", passwordHash: "x" });
     const before = await counts();
+    const answer = await signUp({
+      db: db(),
+      email: "LI.NA@example.cn",
+      name: "李娜",
+      password: "另一个足够长的登录密码",
+      organisation: {
+        create: {
+          name: "云南春城生物医药科技有限公司",
+          type: "enterprise",
+          creditCode: generateCreditCode(),
+          zoneId,
+        },
+      },
+    });
+    expect(answer).toEqual({ kind: "verification_sent", email: "li.na@example.cn" });
+    const after = await counts();
+    expect({ ...after, audit: before.audit }).toEqual(before);
+    expect((await mailsTo("li.na@example.cn")).map((m) => m.template)).toEqual(["signup-existing"]);
+    expect(await db().organisation.count({ where: { name: "云南春城生物医药科技有限公司" } })).toBe(0);
+  });
+
+  it("refuses a second organisation with a taken name (any case, full-width or spaced)", async () => {
+    const existing = await createOrganisation({ db: db(), zoneId, type: "university", name: "昆明理工大学" });
+    const before = await counts();
+    for (const name of ["昆明理工大学", " 昆明理工大学 ", "昆明理工大学".normalize("NFKC")]) {
+      await expectRefusal(
+        signUp({
+          db: db(),
+          email: "poser@example.cn",
+          name: "冒名者",
+          password: "冒充高校的长密码2026",
+          organisation: { create: { name, type: "university", creditCode: generateCreditCode(), zoneId } },
+        }),
+        "errors.organisationNameTaken",
+      );
+    }
     await expectRefusal(
       signUp({
         db: db(),
-        email: "LI.NA@example.cn",
-        name: "李娜",
-        password: "另一个足够长的登录密码",
-        organisation: {
-          create: {
-            name: "云南春城生物医药科技有限公司",
-            type: "enterprise",
-            creditCode: generateCreditCode(),
-            zoneId,
-          },
-        },
+        email: "poser@example.cn",
+        name: "冒名者",
+        password: "冒充高校的长密码2026",
+        organisation: { create: { name: "Kunming Tech", type: "university", creditCode: existing.creditCode, zoneId } },
       }),
-      "errors.emailTaken",
+      "errors.creditCodeTaken",
     );
     expect(await counts()).toEqual(before);
+    // The database refuses it too, whatever path writes it.
+    await expect(createOrganisation({ db: db(), zoneId, name: "昆明理工大学" })).rejects.toMatchObject({
+      code: "P2002",
+    });
   });
 
-  it("two concurrent sign-ups with one email: one account, the other gets errors.emailTaken", async () => {
-    const attempt = () =>
+  it("two concurrent sign-ups with one email: one account, both get the same answer", async () => {
+    const attempt = (branch: string) =>
       signUp({
         db: db(),
         email: "he.yunlong@example.cn",
@@ -110,19 +174,21 @@ describe("signUp creating an organisation", () => {
         password: "同时提交的注册密码2026",
         organisation: {
           create: {
-            name: "云南澜沧植物提取科技有限公司",
+            name: `云南澜沧植物提取科技有限公司${branch}`,
             type: "enterprise",
             creditCode: generateCreditCode(),
             zoneId,
           },
         },
       });
-    const results = await Promise.allSettled([attempt(), attempt()]);
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-    expect(refused.reason).toMatchObject({ name: "AppError", code: "conflict", messageKey: "errors.emailTaken" });
+    const results = await Promise.allSettled([attempt(""), attempt("（二）")]);
+    const answers = results.map((r) => (r.status === "fulfilled" ? r.value : r.reason));
+    expect(answers).toEqual([
+      { kind: "verification_sent", email: "he.yunlong@example.cn" },
+      { kind: "verification_sent", email: "he.yunlong@example.cn" },
+    ]);
     expect(await db().user.count({ where: { email: "he.yunlong@example.cn" } })).toBe(1);
-    expect(await db().organisation.count({ where: { name: "云南澜沧植物提取科技有限公司" } })).toBe(1);
+    expect(await db().organisation.count({ where: { name: { startsWith: "云南澜沧植物提取科技有限公司" } } })).toBe(1);
   });
 
   it("refuses invalid input before writing anything", async () => {
@@ -182,7 +248,9 @@ describe("signUp creating an organisation", () => {
       },
       personalRoles: ["researcher", "expert"],
     });
-    const roles = await db().userRole.findMany({ where: { userId: result.userId } });
+    expect(result.kind).toBe("verification_sent");
+    const user = await db().user.findUniqueOrThrow({ where: { email: "chen.siyuan@ynu.example.cn" } });
+    const roles = await db().userRole.findMany({ where: { userId: user.id } });
     expect(roles.map((r) => r.role).sort()).toEqual(["expert", "researcher"]);
   });
 });
@@ -327,14 +395,15 @@ describe("signUp rate limit", () => {
           },
           ip,
         });
-      // The first creates the account; the rest probe the same email and are told it is taken.
+      // The first creates the account; the rest probe the same email and learn nothing.
       await attempt(0);
-      for (let i = 1; i < LIMITS.signupPerIp.limit; i++) await expectRefusal(attempt(i), "errors.emailTaken");
+      for (let i = 1; i < LIMITS.signupPerIp.limit; i++)
+        await expect(attempt(i)).resolves.toEqual({ kind: "verification_sent", email: "probe@example.cn" });
       const before = await counts();
       await expect(attempt(99)).rejects.toMatchObject({ code: "rate_limited", messageKey: "errors.rateLimited" });
       expect(await counts()).toEqual(before);
       // Another address is not affected.
-      await expectRefusal(
+      await expect(
         signUp({
           db: db(),
           email: "probe@example.cn",
@@ -345,8 +414,7 @@ describe("signUp rate limit", () => {
           },
           ip: "192.0.2.78",
         }),
-        "errors.emailTaken",
-      );
+      ).resolves.toEqual({ kind: "verification_sent", email: "probe@example.cn" });
     },
   );
 });

@@ -20,7 +20,13 @@ import {
   fundInstalment,
   raiseDealDispute,
 } from "#domain/transfer/instalments.ts";
-import { introduce, proposeCommission, signCommission, brokerTrackRecord } from "#domain/transfer/brokers.ts";
+import {
+  answerIntroduction,
+  introduce,
+  proposeCommission,
+  signCommission,
+  brokerTrackRecord,
+} from "#domain/transfer/brokers.ts";
 import { declareRelation } from "#domain/transfer/relations.ts";
 import { withdrawOffer, publishOffer, createOffer, expireDueOffers, updateOffer } from "#domain/transfer/offers.ts";
 import { transferDealCompleted } from "#workers/definitions/transfer.ts";
@@ -224,6 +230,9 @@ describe(`transfer deals on ${hasPostgres() ? "postgres" : "pglite"}`, () => {
       introduce({ db: db.prisma, actor: world.broker, offerId: offer.id, buyerOrganisationId: world.enterprise.id }),
     );
     expect(again.key).toBe("errors.transfer.alreadyIntroduced");
+    // The introduction counts once the buyer accepts it (ADR 0022).
+    const pending = await db.prisma.brokerIntroduction.findFirstOrThrow({ where: { offerId: offer.id } });
+    await answerIntroduction({ db: db.prisma, actor: world.buyer, introductionId: pending.id, accept: true });
     const deal = await inquire({
       db: db.prisma,
       actor: world.buyer,
