@@ -65,14 +65,16 @@ const row = z.object({
   dueDate: z.string().optional(),
   deliverable: z.string().optional(),
 });
+const rows = (count: number) =>
+  z.object(Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), row.optional()])));
 const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("message"), body: text("errors.transfer.messageRequired") }),
   z.object({
     intent: z.literal("terms"),
     terms: text("errors.transfer.termsRequired"),
     price: z.string().optional(),
-    // conform nests `instalments.0.amount` into instalments[0].amount; a row left empty is a hole.
-    instalments: z.array(row.optional()).max(INSTALMENT_ROWS).optional(),
+    // conform nests `instalments.0.amount` into { instalments: { "0": { amount } } }.
+    instalments: rows(INSTALMENT_ROWS).optional(),
   }),
   z.object({
     intent: z.literal("sign"),
@@ -134,7 +136,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       case "terms": {
         const instalments = [];
         for (let i = 0; i < INSTALMENT_ROWS; i++) {
-          const row = v.instalments?.[i] ?? {};
+          const row = v.instalments?.[String(i)] ?? {};
           const amount = (row.amount ?? "").trim();
           const due = (row.dueDate ?? "").trim();
           const deliverable = (row.deliverable ?? "").trim();

@@ -69,7 +69,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (intent === "publish") await publishOffer({ ...base, now: now() });
     else if (intent === "withdraw")
       await withdrawOffer({ ...base, reason: String(form.get("reason") ?? ""), now: now() });
-    else if (intent === "") await updateOffer({ ...base, input: offerFormInput(form) });
+    else if (intent === "save" || intent === "") await updateOffer({ ...base, input: offerFormInput(form) });
     else throw new AppError("bad_request", "errors.form.unknownIntent");
     return { ok: true as const, intent };
   } catch (error) {
