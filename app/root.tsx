@@ -238,6 +238,23 @@ export function ErrorBoundary() {
         </section>
       );
     }
+    // A 4xx from domainCall or a form reader: what was wrong with the request, in the user's language.
+    const data: unknown = error.data;
+    const message =
+      typeof data === "object" && data && typeof (data as { messageKey?: unknown }).messageKey === "string"
+        ? t((data as { messageKey: string }).messageKey, (data as { params?: Record<string, string | number> }).params)
+        : error.status >= 400 && error.status < 500 && typeof data === "string" && data
+          ? data
+          : undefined;
+    if (message) {
+      return (
+        <section className="panel error-page">
+          <h1>{t("error.badRequest")}</h1>
+          <p>{message}</p>
+          <Link to="/">{t("error.back")}</Link>
+        </section>
+      );
+    }
   }
   return (
     <section className="panel error-page">

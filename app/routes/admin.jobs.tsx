@@ -25,7 +25,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const schema = z.object({ id: z.string().regex(/^\d+$/, "errors.notFound") });
+// A BIGINT id: at most 18 digits (a longer one overflows the column and was a 500).
+const schema = z.object({ id: z.string().regex(/^\d{1,18}$/, "errors.notFound") });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requirePermission(request, context, "read:jobs:any");

@@ -35,9 +35,9 @@ import {
 } from "../utils/attachments.server.ts";
 import { db, plain } from "../utils/challenges.server.ts";
 import { now } from "../utils/clock.server.ts";
-import { readForm } from "../utils/csrf.server.ts";
 import { domainCall } from "../utils/domain.server.ts";
-import { appErrorResponse } from "../utils/forms.server.ts";
+import { parseWholeNumber } from "../utils/form-types.ts";
+import { FILE_FIELDS, appErrorResponse, readFormOnce } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
 export const links: LinksFunction = () => [
@@ -102,9 +102,10 @@ function readBid(form: FormData, milestoneCount: number): BidInput {
   }
   const schedule = [];
   for (let i = 1; i <= milestoneCount; i++) {
-    const days = Number.parseInt(str(`schedule.${i}`), 10);
-    if (!Number.isInteger(days) || days < 1) fieldErrors[`schedule.${i}`] = "errors.bid.field.schedule";
-    schedule.push({ milestoneIndex: i, days });
+    // Whole days, digits only: "1e3" and "3abc" are errors, not 1 and 3.
+    const days = parseWholeNumber(str(`schedule.${i}`), 1, 36_500);
+    if (days === undefined) fieldErrors[`schedule.${i}`] = "errors.bid.field.schedule";
+    schedule.push({ milestoneIndex: i, days: days ?? 0 });
   }
   if (Object.keys(fieldErrors).length > 0)
     throw new AppError("bad_request", "errors.challenge.invalid", { fieldErrors });
@@ -130,7 +131,7 @@ function readBid(form: FormData, milestoneCount: number): BidInput {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "bid:challenge:any");
-  const form = await readForm(request, context, uploadLimits(context));
+  const form = await readFormOnce(request, context, { uploads: uploadLimits(context), lists: FILE_FIELDS });
   const values: Record<string, unknown> = {};
   for (const [k, v] of form.entries()) if (typeof v === "string" && k !== "csrf") values[k] = v;
   const challengeId = params.id ?? "";

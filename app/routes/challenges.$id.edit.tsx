@@ -26,8 +26,8 @@ import {
   uploadLimits,
 } from "../utils/attachments.server.ts";
 import { now } from "../utils/clock.server.ts";
-import { readForm } from "../utils/csrf.server.ts";
 import { domainCall } from "../utils/domain.server.ts";
+import { FILE_FIELDS, readFormOnce } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
 export const links: LinksFunction = () => [
@@ -86,7 +86,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const current = await requireUser(request, context);
-  const form = await readForm(request, context, uploadLimits(context));
+  const form = await readFormOnce(request, context, { uploads: uploadLimits(context), lists: FILE_FIELDS });
   const challengeId = params.id ?? "";
   let values: Record<string, unknown> = {};
   try {

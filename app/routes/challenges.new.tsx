@@ -17,7 +17,7 @@ import {
 } from "../utils/challenges.server.ts";
 import { attachmentLimits, checkUploads, storage, uploadedFiles, uploadLimits } from "../utils/attachments.server.ts";
 import { now } from "../utils/clock.server.ts";
-import { readForm } from "../utils/csrf.server.ts";
+import { FILE_FIELDS, readFormOnce } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
 export const links: LinksFunction = () => [
@@ -52,7 +52,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const current = await requireUser(request, context);
-  const form = await readForm(request, context, uploadLimits(context));
+  const form = await readFormOnce(request, context, { uploads: uploadLimits(context), lists: FILE_FIELDS });
   const orgs = seekerOrganisations(current);
   const organisationId = orgs.find((o) => o.id === form.get("organisationId"))?.id ?? orgs[0]?.id ?? "none";
   await requirePermission(request, context, "post:challenge:own", { organisationId });

@@ -31,6 +31,7 @@ import { requireUser } from "../utils/auth.server.ts";
 import { db, plain, shanghaiInputValue, shanghaiInstant } from "../utils/challenges.server.ts";
 import { now } from "../utils/clock.server.ts";
 import { domainCall } from "../utils/domain.server.ts";
+import { parseBasisPoints, wholeNumber } from "../utils/form-types.ts";
 import { appErrorResponse, failureResponse, parseForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
@@ -58,11 +59,28 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 const id = z.string().min(1);
 const text = (key: string) => z.string({ error: key });
-const index = z.coerce.number().int().min(0);
+const index = wholeNumber({ min: 0, max: 1000 });
+const row = z.object({
+  amount: z.string().optional(),
+  dueDate: z.string().optional(),
+  deliverable: z.string().optional(),
+});
+const rows = (count: number) =>
+  z.object(Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), row.optional()])));
 const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("message"), body: text("errors.transfer.messageRequired") }),
-  z.object({ intent: z.literal("terms"), terms: text("errors.transfer.termsRequired") }).passthrough(),
-  z.object({ intent: z.literal("sign"), side: z.enum(["buyer", "seller"]), termsVersion: z.coerce.number().int() }),
+  z.object({
+    intent: z.literal("terms"),
+    terms: text("errors.transfer.termsRequired"),
+    price: z.string().optional(),
+    // conform nests `instalments.0.amount` into { instalments: { "0": { amount } } }.
+    instalments: rows(INSTALMENT_ROWS).optional(),
+  }),
+  z.object({
+    intent: z.literal("sign"),
+    side: z.enum(["buyer", "seller"]),
+    termsVersion: wholeNumber({ min: 0, max: 1_000_000 }),
+  }),
   z.object({
     intent: z.literal("register"),
     registrationNumber: text("errors.transfer.registrationNumber"),
@@ -94,11 +112,11 @@ function field(key: string, name: string, params: Record<string, string | number
   return new AppError("bad_request", key, { params, fieldErrors: { [name]: key } });
 }
 
-/** A rate typed as a percentage ("5" or "5.5" or "5 %") in basis points. */
+/** A rate typed as a percentage ("5" or "5.5" or "5 %") in basis points, below 100 %. */
 function basisPoints(text: string): number {
-  const m = /^(\d{1,2})(?:\.(\d{1,2}))?\s*%?$/.exec(text.normalize("NFKC").trim());
-  if (!m) throw field("errors.transfer.commissionAmount", "rate");
-  return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
+  const bp = parseBasisPoints(text, 9_999);
+  if (bp === undefined) throw field("errors.transfer.commissionAmount", "rate");
+  return bp;
 }
 
 type Done = { ok: true; intent: string; target?: string; paid?: string; fee?: string; commission?: string };
@@ -116,14 +134,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await postMessage({ ...base, body: v.body });
         break;
       case "terms": {
-        // conform nests `instalments.0.amount` into instalments[0].amount.
-        const raw = v as unknown as {
-          price?: string;
-          instalments?: ({ [k: string]: string | undefined } | undefined)[];
-        };
         const instalments = [];
         for (let i = 0; i < INSTALMENT_ROWS; i++) {
-          const row = raw.instalments?.[i] ?? {};
+          const row = v.instalments?.[String(i)] ?? {};
           const amount = (row.amount ?? "").trim();
           const due = (row.dueDate ?? "").trim();
           const deliverable = (row.deliverable ?? "").trim();
@@ -138,7 +151,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         }
         await agreeTerms({
           ...base,
-          input: { priceFen: parseMoney(raw.price ?? "", { field: "price" }), terms: v.terms, instalments },
+          input: { priceFen: parseMoney(v.price ?? "", { field: "price" }), terms: v.terms, instalments },
         });
         break;
       }

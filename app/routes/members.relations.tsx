@@ -11,6 +11,7 @@ import challengeStyles from "../styles/challenges.css";
 import styles from "../styles/transfer.css";
 import { requirePermission, requireUser } from "../utils/auth.server.ts";
 import { db } from "../utils/challenges.server.ts";
+import { percentBasisPoints } from "../utils/form-types.ts";
 import { appErrorResponse, parseForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
@@ -52,7 +53,8 @@ const schema = z.object({
   fromOrganisationId: z.string({ error: "form.required" }),
   toOrganisationId: z.string({ error: "form.required" }),
   kind: z.enum(RELATION_KINDS),
-  share: z.string().optional(),
+  // "25", "25.5" or "25 %" → basis points; "1,2,3" and "2abc" are errors, not 1 % and 2 %.
+  share: percentBasisPoints({ key: "errors.transfer.relationShare" }).optional(),
   note: z.string().optional(),
 });
 
@@ -61,7 +63,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = await parseForm(request, context, schema);
   if ("failure" in parsed) return parsed.failure;
   const v = parsed.value;
-  const share = v.share?.trim() ? Math.round(Number.parseFloat(v.share.normalize("NFKC")) * 100) : null;
   try {
     await declareRelation({
       db: db(context),
@@ -69,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       fromOrganisationId: v.fromOrganisationId,
       toOrganisationId: v.toOrganisationId,
       kind: v.kind,
-      sharePercentBp: v.kind === "shareholding" ? (Number.isFinite(share) ? share : 0) : null,
+      sharePercentBp: v.kind === "shareholding" ? (v.share ?? 0) : null,
       note: v.note,
     });
     return { ok: true as const };

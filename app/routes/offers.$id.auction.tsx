@@ -23,6 +23,7 @@ import { getOptionalUser, requireUser } from "../utils/auth.server.ts";
 import { db, plain, shanghaiInstant } from "../utils/challenges.server.ts";
 import { now } from "../utils/clock.server.ts";
 import { domainCall } from "../utils/domain.server.ts";
+import { parseBasisPoints, parseWholeNumber } from "../utils/form-types.ts";
 import { appErrorResponse, parseForm } from "../utils/forms.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
@@ -65,13 +66,23 @@ const schema = z.object({
   signWithinHours: z.string().max(8).optional(),
   mode: z.string().max(40).optional(),
   terms: z.string().max(20_000).optional(),
-  ...Object.fromEntries(
-    Array.from({ length: PLAN_ROWS }, (_, i) => [
-      [`plan.${i}.share`, z.string().max(8).optional()],
-      [`plan.${i}.days`, z.string().max(8).optional()],
-      [`plan.${i}.deliverable`, z.string().max(2000).optional()],
-    ]).flat(),
-  ),
+  // conform nests `plan.0.share` into { plan: { "0": { share } } } (flat keys never matched: rows were lost).
+  plan: z
+    .object(
+      Object.fromEntries(
+        Array.from({ length: PLAN_ROWS }, (_, i) => [
+          String(i),
+          z
+            .object({
+              share: z.string().max(8).optional(),
+              days: z.string().max(8).optional(),
+              deliverable: z.string().max(2000).optional(),
+            })
+            .optional(),
+        ]),
+      ),
+    )
+    .optional(),
 });
 
 const FEN_PARAMS = ["minimum", "highest", "required", "available"];
@@ -91,8 +102,7 @@ function money(text: string | undefined, field: string): bigint {
 }
 
 function int(text: string | undefined): number {
-  const t = String(text ?? "").trim();
-  return /^\d{1,6}$/.test(t) ? Number(t) : Number.NaN;
+  return parseWholeNumber(text ?? "", 0, 999_999) ?? Number.NaN;
 }
 
 function when(text: string | undefined, field: string): Date {
@@ -120,11 +130,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const [mode, licence] = String(form.mode ?? "transfer").split(":");
       const plan = [];
       for (let i = 0; i < PLAN_ROWS; i++) {
-        const share = String(form[`plan.${i}.share`] ?? "").trim();
-        const deliverable = String(form[`plan.${i}.deliverable`] ?? "").trim();
+        const row = value.plan?.[String(i)] ?? {};
+        const share = (row.share ?? "").trim();
+        const deliverable = (row.deliverable ?? "").trim();
         if (!share && !deliverable) continue;
-        const pct = /^\d{1,3}(\.\d{1,2})?$/.test(share) ? Math.round(Number(share) * 100) : Number.NaN;
-        plan.push({ shareBp: pct, dueDays: int(form[`plan.${i}.days`]), deliverable });
+        // Not a plain percentage or a whole number of days → NaN, which the domain refuses.
+        plan.push({ shareBp: parseBasisPoints(share) ?? Number.NaN, dueDays: int(row.days), deliverable });
       }
       await scheduleAuction({
         ...base,

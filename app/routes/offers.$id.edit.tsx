@@ -1,3 +1,4 @@
+import { AppError } from "#domain/errors.ts";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { offerDetail, publishOffer, updateOffer, withdrawOffer } from "../domain.server.ts";
@@ -11,9 +12,9 @@ import styles from "../styles/transfer.css";
 import { requireUser } from "../utils/auth.server.ts";
 import { db, plain, shanghaiInputValue } from "../utils/challenges.server.ts";
 import { now } from "../utils/clock.server.ts";
-import { readForm } from "../utils/csrf.server.ts";
+import { readFormOnce } from "../utils/forms.server.ts";
 import { domainCall } from "../utils/domain.server.ts";
-import { offerFormInput, transferFailure } from "../utils/transfer.server.ts";
+import { OFFER_LIST_FIELDS, offerFormInput, transferFailure } from "../utils/transfer.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
 export const links: LinksFunction = () => [
@@ -61,14 +62,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const current = await requireUser(request, context);
-  const form = await readForm(request, context);
+  const form = await readFormOnce(request, context, { lists: OFFER_LIST_FIELDS });
   const base = { db: db(context), actor: current.actor, offerId: params.id ?? "" };
   const intent = String(form.get("intent") ?? "");
   try {
     if (intent === "publish") await publishOffer({ ...base, now: now() });
     else if (intent === "withdraw")
       await withdrawOffer({ ...base, reason: String(form.get("reason") ?? ""), now: now() });
-    else await updateOffer({ ...base, input: offerFormInput(form) });
+    else if (intent === "save" || intent === "") await updateOffer({ ...base, input: offerFormInput(form) });
+    else throw new AppError("bad_request", "errors.form.unknownIntent");
     return { ok: true as const, intent };
   } catch (error) {
     return transferFailure(error, form);

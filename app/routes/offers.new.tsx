@@ -8,8 +8,8 @@ import challengeStyles from "../styles/challenges.css";
 import styles from "../styles/transfer.css";
 import { requirePermission, requireUser } from "../utils/auth.server.ts";
 import { db } from "../utils/challenges.server.ts";
-import { readForm } from "../utils/csrf.server.ts";
-import { offerFormInput, sellerOrganisations, transferFailure } from "../utils/transfer.server.ts";
+import { readFormOnce } from "../utils/forms.server.ts";
+import { OFFER_LIST_FIELDS, offerFormInput, sellerOrganisations, transferFailure } from "../utils/transfer.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
 export const links: LinksFunction = () => [
@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const current = await requireUser(request, context);
-  const form = await readForm(request, context);
+  const form = await readFormOnce(request, context, { lists: OFFER_LIST_FIELDS });
   const orgs = sellerOrganisations(current);
   const organisationId = orgs.find((o) => o.id === form.get("organisationId"))?.id ?? orgs[0]?.id ?? "none";
   await requirePermission(request, context, "publish:offer:own", { organisationId });

@@ -10,6 +10,7 @@ import styles from "../styles/challenges.css";
 import { requirePermission, requireUser } from "../utils/auth.server.ts";
 import { db, plain } from "../utils/challenges.server.ts";
 import { now } from "../utils/clock.server.ts";
+import { domainCall } from "../utils/domain.server.ts";
 import { useT } from "../utils/i18n.tsx";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -19,7 +20,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
   const zones = officerZoneIds(current.actor);
   await requirePermission(request, context, "approve:challenge:zone", { zoneId: zones[0] ?? "none" });
-  const queue = await zoneQueue({ db: db(context), actor: current.actor, now: now() });
+  // A platform admin passes the permission check but serves no zone: the domain's 403, not a 500.
+  const queue = await domainCall(() => zoneQueue({ db: db(context), actor: current.actor, now: now() }));
   const titles = await challengeTitles({
     db: db(context),
     ids: [...queue.objections.map((o) => o.challengeId), ...queue.disputes.map((x) => x.challengeId)],

@@ -10,6 +10,7 @@ import { FormAlert, type FailureLike } from "../components/form.tsx";
 import styles from "../styles/challenges.css";
 import { requirePermission, requireUser } from "../utils/auth.server.ts";
 import { db, plain } from "../utils/challenges.server.ts";
+import { wholeDays } from "../utils/form-types.ts";
 import { appErrorResponse, parseForm } from "../utils/forms.server.ts";
 import { useLocale, useT } from "../utils/i18n.tsx";
 
@@ -26,9 +27,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const schema = z.object({
   intent: z.literal("noticeDays"),
   target: z.string().min(1),
-  days: z.coerce
-    .number({ error: "errors.challenge.field.publicNoticeDays" })
-    .int({ error: "errors.challenge.field.publicNoticeDays" }),
+  // The range (1–30) is the domain's rule; here only "digits, nothing else" ("0x10" is not 16).
+  days: wholeDays({ min: 0, max: 1000, key: "errors.challenge.field.publicNoticeDays" }),
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -39,9 +39,12 @@ import {
 } from "../domain.server.ts";
 import type { ManageDone } from "../components/challenge-manage/types.ts";
 import type { db } from "./challenges.server.ts";
+import { parseWholeNumber, wholeNumber } from "./form-types.ts";
 
 const id = z.string().min(1);
 const text = (key: string) => z.string({ error: key });
+/** A milestone's number (1, 2, …) as the buttons send it. */
+const milestone = wholeNumber({ min: 1, max: 1000 });
 
 /** The forms of the manage page (/challenges/<id>/manage), one per intent. */
 export const manageSchema = z.discriminatedUnion("intent", [
@@ -62,10 +65,10 @@ export const manageSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("propose"), target: id }),
   z.object({ intent: z.literal("contract"), terms: text("errors.challenge.field.terms") }),
-  z.object({ intent: z.literal("accept"), target: id }),
-  z.object({ intent: z.literal("reject"), target: id, reason: text("errors.challenge.reasonRequired") }),
-  z.object({ intent: z.literal("deliver"), target: id, note: text("errors.challenge.reasonRequired") }),
-  z.object({ intent: z.literal("dispute"), target: id, reason: text("errors.challenge.reasonRequired") }),
+  z.object({ intent: z.literal("accept"), target: milestone }),
+  z.object({ intent: z.literal("reject"), target: milestone, reason: text("errors.challenge.reasonRequired") }),
+  z.object({ intent: z.literal("deliver"), target: milestone, note: text("errors.challenge.reasonRequired") }),
+  z.object({ intent: z.literal("dispute"), target: milestone, reason: text("errors.challenge.reasonRequired") }),
   z.object({ intent: z.literal("score"), target: id }).passthrough(),
   z.object({ intent: z.literal("conflict"), note: text("errors.challenge.reasonRequired") }),
   z.object({ intent: z.literal("answerObjection"), target: id, answer: text("errors.objection.field.answer") }),
@@ -88,6 +91,7 @@ export async function runManageIntent(
   switch (v.intent) {
     case "transition": {
       const reason = v.reason ?? "";
+      // Looked up by a name the user sends: own keys only ("constructor" is not a transition).
       const run: Record<string, () => Promise<unknown>> = {
         submit: () => submitChallenge(base),
         approve: () => approveChallenge(base),
@@ -110,14 +114,15 @@ export async function runManageIntent(
         rejectProposal: () => rejectProposal({ ...base, reason }),
         reopenReview: () => reopenReview({ ...base, reason }),
       };
-      const verb = run[v.target];
+      const verb = Object.hasOwn(run, v.target) ? run[v.target] : undefined;
       if (!verb) throw new AppError("bad_request", "errors.process.unknownTransition");
       await verb();
       done.target = v.target;
       break;
     }
     case "criteria": {
-      const criteria = v.names.map((name, i) => ({ name, weight: Number.parseInt(v.weights[i] ?? "", 10) }));
+      // A weight that is not a plain whole number reaches the domain as NaN, which it refuses.
+      const criteria = v.names.map((name, i) => ({ name, weight: parseWholeNumber(v.weights[i], 0, 1000) ?? NaN }));
       await setReviewCriteria({ ...base, criteria: criteria.filter((c) => c.name.trim() !== "") });
       break;
     }
@@ -148,26 +153,30 @@ export async function runManageIntent(
       await confirmContract({ ...base, terms: v.terms });
       break;
     case "accept": {
-      const paid = await acceptMilestone({ ...base, index: Number(v.target) });
-      Object.assign(done, { target: v.target, paid: paid.paid.toString(), fee: paid.fee.toString() });
+      const paid = await acceptMilestone({ ...base, index: v.target });
+      Object.assign(done, { target: String(v.target), paid: paid.paid.toString(), fee: paid.fee.toString() });
       break;
     }
     case "reject":
-      await rejectMilestone({ ...base, index: Number(v.target), reasons: v.reason });
-      done.target = v.target;
+      await rejectMilestone({ ...base, index: v.target, reasons: v.reason });
+      done.target = String(v.target);
       break;
     case "deliver":
-      await deliverMilestone({ ...base, index: Number(v.target), note: v.note });
-      done.target = v.target;
+      await deliverMilestone({ ...base, index: v.target, note: v.note });
+      done.target = String(v.target);
       break;
     case "dispute":
-      await raiseDispute({ ...base, index: Number(v.target), reason: v.reason });
+      await raiseDispute({ ...base, index: v.target, reason: v.reason });
       break;
     case "score": {
       const raw = v as unknown as Record<string, unknown>;
       const scores = Object.entries(raw)
         .filter(([k]) => k.startsWith("score_"))
-        .map(([k, value]) => ({ criterionId: k.slice("score_".length), score: Number(value) }));
+        // Not a plain whole number (empty, "0x10", "1e1") → NaN, which the domain refuses.
+        .map(([k, value]) => ({
+          criterionId: k.slice("score_".length),
+          score: parseWholeNumber(value, 0, 1000) ?? NaN,
+        }));
       await scoreBid({ db: base.db, actor: base.actor, bidId: v.target, scores });
       done.target = v.target;
       break;

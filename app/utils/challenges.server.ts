@@ -133,7 +133,8 @@ export function challengeFormInput(form: FormData): { input: ChallengeInput; val
 
 /** Maps the domain's "milestones.<n>.x" (n among filled rows) back to the form's row numbers. */
 export function challengeFormFailure(error: unknown, values: Record<string, unknown>): Response {
-  if (!isAppError(error) || error.code === "forbidden") throw error;
+  if (!isAppError(error)) throw error;
+  if (error.code === "forbidden") throw Response.json({ permission: error.params.permission }, { status: 403 });
   const rows = String(values.__milestoneRows ?? "")
     .split(",")
     .filter(Boolean)

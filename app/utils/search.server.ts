@@ -125,7 +125,8 @@ export function parseSearchParams(
   const requestedSort = params.get("sort") ?? "";
   let sort: SearchSortChoice = "relevance";
   if (requestedSort && requestedSort !== "relevance") {
-    if (requestedSort in kind.sorts) sort = requestedSort as SearchSortChoice;
+    // Own keys only: "__proto__" and "constructor" are `in` every object.
+    if (Object.hasOwn(kind.sorts, requestedSort)) sort = requestedSort as SearchSortChoice;
     else messages.push({ key: "search.error.sort", params: { sort: requestedSort.slice(0, 40) } });
   }
 

@@ -9,6 +9,7 @@ import {
 import type { OfferInput } from "#domain/transfer/offers.ts";
 import { AppError, isAppError } from "#domain/errors.ts";
 import { parseMoney } from "../domain.server.ts";
+import { parseWholeNumber } from "./form-types.ts";
 import { RIGHT_ROWS } from "../components/offer-form.tsx";
 export { INSTALMENT_ROWS } from "../components/transfer.tsx";
 import type { CurrentUser } from "./auth.server.ts";
@@ -71,11 +72,12 @@ export function offerFormInput(form: FormData): OfferInput {
   const expiresText = str("expiresAt");
   const expiresAt = expiresText ? shanghaiInstant(expiresText, true) : null;
   if (expiresText && !expiresAt) throw bad("offerForm.dateInvalid", "expiresAt");
-  const trl = Number.parseInt(str("trl"), 10);
+  // Digits only ("3abc" is not 3); a missing or wrong level reaches the domain as 0, which it refuses.
+  const trl = parseWholeNumber(str("trl"), 0, 99) ?? 0;
   return {
     title: str("title"),
     summary: str("summary"),
-    trl: Number.isFinite(trl) ? trl : 0,
+    trl,
     industry: (pick(INDUSTRIES, str("industry"))[0] ?? "") as OfferInput["industry"],
     fieldTags: str("fieldTags")
       .split(/[,，、\s]+/)
@@ -90,6 +92,9 @@ export function offerFormInput(form: FormData): OfferInput {
     rights,
   };
 }
+
+/** The offer form's fields that repeat (checkbox groups). */
+export const OFFER_LIST_FIELDS = ["dealModes", "licenceKinds"] as const;
 
 /** A domain or form error as the failure the page shows; anything else is rethrown. */
 export function transferFailure(error: unknown, form: FormData): Response {

@@ -369,6 +369,9 @@ export async function setPublicNoticeDays(options: {
     });
   }
   await options.db.$transaction(async (tx) => {
+    // A platform admin may name any zone: an unknown one is a 404, not a foreign-key error.
+    if (!(await tx.zone.findUnique({ where: { id: options.zoneId }, select: { id: true } })))
+      throw new AppError("not_found", "errors.notFound");
     await tx.zoneChallengeSettings.upsert({
       where: { zoneId: options.zoneId },
       create: { zoneId: options.zoneId, publicNoticeWorkingDays: options.days },

@@ -36,28 +36,32 @@ function moneyError(key: string, field: string | undefined, params: Record<strin
   return new AppError("bad_request", key, { params, ...(field ? { fieldErrors: { [field]: key } } : {}) });
 }
 
+const MAX_MONEY_TEXT = 64;
+
 const NUMBER_PATTERN = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?$/;
 
 /**
  * Parses what a person types for an amount in yuan into fen: "12.5", "12.50", "1,200", "3万",
  * "1.5万元", "¥1,234.56", "￥88元", full-width digits. Rejects, with a translation key,
- * empty input, negatives, more than 2 decimals (or more than 6 with 万), stray characters,
- * wrongly grouped thousands separators, zero (unless allowed) and amounts above MAX_INPUT_FEN.
+ * empty input, negatives, more than 2 decimals (or more than 6 with 万), stray characters, spaces
+ * inside the number, thousands separators anywhere but every third digit ("1,2,3"), zero (unless allowed) and amounts above MAX_INPUT_FEN.
  */
 export function parseMoney(input: string, options: ParseMoneyOptions = {}): Fen {
   const { field } = options;
-  // NFKC folds full-width digits, "，", "．" and "￥" into their ASCII forms.
-  let text = String(input ?? "")
-    .normalize("NFKC")
-    .replace(/\s+/g, "");
+  const raw = String(input ?? "");
+  // Nothing a person types for an amount is this long; stop before normalising megabytes.
+  if (raw.length > MAX_MONEY_TEXT) throw moneyError(MONEY_ERRORS.invalid, field);
+  // NFKC folds full-width digits, "，", "．", "￥" and the full-width space into their ASCII forms.
+  // Spaces may surround the number, its symbol and its unit, never sit inside it: " 1 2 " is not 12.
+  let text = raw.normalize("NFKC").trim();
   if (text === "") throw moneyError(MONEY_ERRORS.empty, field);
-  if (/^[-−–]/.test(text) || /^[¥$]?-/.test(text)) throw moneyError(MONEY_ERRORS.negative, field);
-  text = text.replace(/^(?:¥|CNY|RMB)/i, "");
+  if (/^[-−–]/.test(text) || /^[¥$]?\s*-/.test(text)) throw moneyError(MONEY_ERRORS.negative, field);
+  text = text.replace(/^(?:¥|CNY|RMB)/i, "").trimStart();
   let scaleFen = FEN_PER_YUAN;
   let maxDecimals = 2;
   const unit = /(万元|万|元)$/.exec(text);
   if (unit) {
-    text = text.slice(0, -unit[1]!.length);
+    text = text.slice(0, -unit[1]!.length).trimEnd();
     if (unit[1]!.startsWith("万")) {
       scaleFen = FEN_PER_WAN;
       maxDecimals = 6;

@@ -52,7 +52,9 @@ export async function upsertBrokerProfile(options: {
   return inLedgerTransaction(options.db, async (tx) => {
     const taken = await tx.brokerProfile.findUnique({ where: { credentialNumber }, select: { userId: true } });
     if (taken && taken.userId !== actor.userId) throw bad(TRANSFER_ERRORS.credentialTaken, "credentialNumber");
-    await tx.zone.findUniqueOrThrow({ where: { id: input.zoneId }, select: { id: true } });
+    // Ids come from the form: an unknown one is the user's mistake (400), not a Prisma error (500).
+    if (!(await tx.zone.findUnique({ where: { id: input.zoneId }, select: { id: true } })))
+      throw new AppError("bad_request", "errors.zoneUnknown", { fieldErrors: { zoneId: "errors.zoneUnknown" } });
     const data = {
       credentialNumber,
       level: input.level,

@@ -42,6 +42,10 @@ export async function declareRelation(options: {
       where: { fromOrganisationId_toOrganisationId_kind: { fromOrganisationId, toOrganisationId, kind } },
     });
     if (exists) throw new AppError("conflict", TRANSFER_ERRORS.relationExists);
+    // The other organisation's id comes from the form: unknown is a 404, not a foreign-key error.
+    const other = mine === fromOrganisationId ? toOrganisationId : fromOrganisationId;
+    if (!(await tx.organisation.findUnique({ where: { id: other }, select: { id: true } })))
+      throw new AppError("not_found", "errors.notFound");
     const row = await tx.organisationRelation.create({
       data: {
         fromOrganisationId,

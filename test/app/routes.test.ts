@@ -31,7 +31,9 @@ describe("routes", () => {
     "%s reads its form through the CSRF check",
     (_file, text) => {
       const action = text.slice(text.search(/export (async )?function action\b/));
-      expect(/\b(readForm|parseForm)\(/.test(action), "action calls readForm or parseForm").toBe(true);
+      expect(/\b(readForm|readFormOnce|parseForm)\(/.test(action), "action calls readForm(Once) or parseForm").toBe(
+        true,
+      );
       expect(/request\.formData\(\)/.test(action), "action must not read the form around the CSRF check").toBe(false);
     },
   );
