@@ -507,7 +507,23 @@ export async function zoneQueue(options: { db: Db; actor: Actor; zoneId?: string
  * Sealed (ADR 0024): until the bids are open to the enterprise (deadline passed and bidding
  * closed, as for listBids) nothing of any bid is shown, counts included — only the views.
  */
-export async function challengeStatistics(options: { db: Db; actor: Actor; challengeId: string; now?: Date }) {
+export interface ChallengeStatistics {
+  views: number;
+  /** Before the bids open: every bid figure below is null or empty. */
+  sealed: boolean;
+  registeredBidders: number | null;
+  activeBids: number | null;
+  bidsOverTime: { date: string; count: number; cumulative: number }[];
+  orgTypes: { key: string; count: number }[];
+  countries: { key: string; count: number }[];
+}
+
+export async function challengeStatistics(options: {
+  db: Db;
+  actor: Actor;
+  challengeId: string;
+  now?: Date;
+}): Promise<ChallengeStatistics> {
   const { db, actor } = options;
   const now = options.now ?? new Date();
   const c = await db.challenge.findUnique({ where: { id: options.challengeId } });
@@ -517,7 +533,7 @@ export async function challengeStatistics(options: { db: Db; actor: Actor; chall
   if (bidsSealed(c, now))
     return {
       views: c.viewCount,
-      sealed: true as const,
+      sealed: true,
       registeredBidders: null,
       activeBids: null,
       bidsOverTime: [],
@@ -541,7 +557,7 @@ export async function challengeStatistics(options: { db: Db; actor: Actor; chall
   let running = 0;
   return {
     views: c.viewCount,
-    sealed: false as const,
+    sealed: false,
     registeredBidders: new Set(bids.map((b) => b.leadUserId)).size,
     activeBids: bids.filter((b) => b.status !== "withdrawn" && b.status !== "void").length,
     bidsOverTime: byDay.map((d) => ({ date: d.key, count: d.count, cumulative: (running += d.count) })),
