@@ -7,6 +7,8 @@ import { createTestDatabase, hasPostgres, type TestDatabase } from "#tests/suppo
 
 export interface RunningApp {
   baseUrl: string;
+  /** The server's PostgreSQL database (unset on PGlite, which only the server process may open). */
+  databaseUrl?: string;
   /** Everything the server printed, for failure messages. */
   output: () => string;
   stop(): Promise<void>;
@@ -87,6 +89,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   }
   return {
     baseUrl,
+    databaseUrl: database?.url,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {
