@@ -75,6 +75,30 @@ export interface Probe {
 /** Signed-in everyone: 200; anonymous to the login page. */
 const signedIn: Expect = { anonymous: 302, other: 200 };
 const everyone: Expect = { other: 200 };
+/** Signed in: every answer is a redirect (pages for visitors: login, sign-up). */
+const signedInRedirected: Expect = { anonymous: 200, other: 302 };
+const ledgerReaders: Expect = { anonymous: 302, admin: 200, finance: 200, other: 403 };
+/**
+ * Who holds bid:challenge:any: researchers and every member of an organisation that may solve
+ * (enterprises, universities, institutes; the seeker's own challenge is refused by the domain).
+ */
+const bidders = ["enterprise", "seeker", "university", "researcher", "researcher2", "individual", "expert", "buyer"];
+/** Members of universities and institutes (publish:offer:own). */
+const offerors = ["university", "researcher", "researcher2", "expert"];
+/** Owners and admins of an organisation (members). */
+const orgManagers = ["enterprise", "seeker", "university", "provider", "officer", "admin", "buyer"];
+const walletHolders = [
+  "enterprise",
+  "seeker",
+  "university",
+  "researcher",
+  "researcher2",
+  "expert",
+  "provider",
+  "buyer",
+];
+const only = (roles: string[], status: number, rest: Expect): Expect =>
+  ({ ...Object.fromEntries(roles.map((r) => [r, status])), ...rest }) as Expect;
 /** Unknown intent, refused by the form's schema (after the access check). */
 const probe = () => ({ intent: "__authz_probe__" });
 
@@ -98,24 +122,24 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
   ],
   "admin.ledger._index.tsx": [
     {
-      name: "ledger",
+      name: "ledger (platform admin and finance: read:ledger:any)",
       path: () => "/admin/ledger",
-      loader: { anonymous: 302, admin: 200, other: 403 },
-      action: { form: probe, expect: { anonymous: 302, admin: 400, other: 403 } },
+      loader: ledgerReaders,
+      action: { form: probe, expect: { anonymous: 302, admin: 400, finance: 400, other: 403 } },
     },
   ],
   "admin.ledger.accounts.$address.tsx": [
     {
       name: "an organisation's wallet account",
       path: (ids) => `/admin/ledger/accounts/${encodeURIComponent(ids.ledger.sellerWallet)}`,
-      loader: { anonymous: 302, admin: 200, other: 403 },
+      loader: ledgerReaders,
     },
   ],
   "admin.ledger.transactions.$id.tsx": [
     {
       name: "a ledger transaction",
       path: (ids) => `/admin/ledger/transactions/${ids.ledger.transaction}`,
-      loader: { anonymous: 302, admin: 200, other: 403 },
+      loader: ledgerReaders,
     },
   ],
   "attachments.$id.tsx": [
@@ -172,16 +196,13 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     {
       name: "bid on a published challenge",
       path: (ids) => `/challenges/${ids.challenge.published}/bid`,
-      loader: { anonymous: 302, researcher: 200, researcher2: 200, individual: 200, other: 403 },
-      action: {
-        form: probe,
-        expect: { anonymous: 302, researcher: 400, researcher2: 400, individual: 400, other: 403 },
-      },
+      loader: only(bidders, 200, { anonymous: 302, other: 403 }),
+      action: { form: probe, expect: only(bidders, 400, { anonymous: 302, other: 403 }) },
     },
     {
       name: "bid on a draft",
       path: (ids) => `/challenges/${ids.challenge.draft}/bid`,
-      loader: { anonymous: 302, researcher: 404, researcher2: 404, individual: 404, other: 403 },
+      loader: only(bidders, 404, { anonymous: 302, seeker: 200, other: 403 }),
     },
   ],
   "challenges.$id.edit.tsx": [
@@ -189,7 +210,8 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
       name: "edit a draft",
       path: (ids) => `/challenges/${ids.challenge.draft}/edit`,
       loader: { anonymous: 302, seeker: 200, officer: 403, admin: 403, other: 404 },
-      action: { form: probe, expect: { anonymous: 302, seeker: 400, officer: 403, admin: 403, other: 404 } },
+      // The form is read before the record: a bad form is a 400 for everyone, revealing nothing.
+      action: { form: probe, expect: { anonymous: 302, other: 400 } },
     },
   ],
   "challenges.$id.manage.tsx": [
@@ -217,7 +239,7 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     {
       name: "matches for a published challenge",
       path: (ids) => `/challenges/${ids.challenge.published}/matches`,
-      loader: { anonymous: 302, seeker: 200, officer: 200, admin: 200, other: 403 },
+      loader: { anonymous: 302, seeker: 200, admin: 200, other: 403 },
     },
   ],
   "challenges._index.tsx": [{ name: "challenge list", path: () => "/challenges", loader: everyone }],
@@ -242,6 +264,7 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
         researcher: 200,
         broker: 200,
         officer: 200,
+        admin: 200,
         other: 404,
       },
       // A real message: the parties may write (303/200), everyone else learns nothing (404).
@@ -254,6 +277,7 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
           researcher: 200,
           broker: 200,
           officer: 403,
+          admin: 403,
           other: 404,
         },
       },
@@ -265,7 +289,8 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     {
       name: "finance desk",
       path: () => "/finance",
-      loader: { anonymous: 302, finance: 200, admin: 200, other: 403 },
+      // Separation of duties: the platform admin does not confirm money (confirm:deposit:any).
+      loader: { anonymous: 302, finance: 200, other: 403 },
       action: { form: probe, expect: { anonymous: 302, other: 400 } },
     },
   ],
@@ -286,21 +311,21 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     },
   ],
   "lang.tsx": [
-    { name: "language", path: () => "/lang", loader: everyone, action: { form: probe, expect: { other: 400 } } },
+    { name: "language", path: () => "/lang", loader: { other: 302 }, action: { form: probe, expect: { other: 302 } } },
   ],
   "login.tsx": [
     {
       name: "login",
       path: () => "/login",
-      loader: { anonymous: 200, other: 302 },
-      action: { form: () => ({ email: "" }), expect: { other: 400 } },
+      loader: signedInRedirected,
+      action: { form: () => ({ email: "" }), expect: { anonymous: 400, other: 302 } },
     },
   ],
   "logout.tsx": [
     {
       name: "logout (probed without the CSRF token)",
       path: () => "/logout",
-      loader: everyone,
+      loader: { other: 302 },
       action: { expect: { other: 403 } },
     },
   ],
@@ -309,16 +334,16 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     {
       name: "related parties",
       path: () => "/members/relations",
-      loader: { anonymous: 302, other: 403 },
-      action: { form: probe, expect: { anonymous: 302, other: 403 } },
+      loader: only(["enterprise", "seeker", "university", "buyer"], 200, { anonymous: 302, other: 403 }),
+      action: { form: probe, expect: { anonymous: 302, other: 400 } },
     },
   ],
   "members.tsx": [
     {
       name: "members",
       path: () => "/members",
-      loader: { anonymous: 302, other: 403 },
-      action: { form: probe, expect: { anonymous: 302, other: 403 } },
+      loader: only(orgManagers, 200, { anonymous: 302, other: 403 }),
+      action: { form: probe, expect: { anonymous: 302, other: 400 } },
     },
   ],
   "offers.$id._index.tsx": [
@@ -356,16 +381,17 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     {
       name: "list an offer",
       path: () => "/offers/new",
-      loader: { anonymous: 302, university: 200, researcher: 200, other: 403 },
-      action: { form: probe, expect: { anonymous: 302, university: 400, researcher: 400, other: 403 } },
+      loader: only(offerors, 200, { anonymous: 302, other: 403 }),
+      action: { form: probe, expect: only(offerors, 400, { anonymous: 302, other: 403 }) },
     },
   ],
   "reset-password.tsx": [
     {
       name: "reset password",
       path: () => "/reset-password",
-      loader: everyone,
-      action: { form: () => ({ token: "" }), expect: { other: 400 } },
+      // Without a token the page sends to /forgot-password; signed in, to the dashboard.
+      loader: { other: 302 },
+      action: { form: () => ({ token: "" }), expect: { other: 302 } },
     },
   ],
   "search.tsx": [{ name: "search", path: () => "/search?q=%E7%94%B5%E6%B1%A0", loader: everyone }],
@@ -374,35 +400,46 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     {
       name: "sign up",
       path: () => "/signup",
-      loader: everyone,
-      action: { form: probe, expect: { other: 400 } },
+      loader: signedInRedirected,
+      action: { form: probe, expect: { anonymous: 400, other: 302 } },
     },
   ],
   "wallet.statement[.csv].tsx": [
     {
       name: "the seller's (昆明理工) statement",
       path: (ids) => `/wallet/statement.csv?org=${ids.org.kust}`,
-      loader: { anonymous: 302, university: 200, other: 403 },
+      loader: { anonymous: 302, university: 200, researcher: 200, other: 403 },
     },
     {
       name: "any account's statement (ledger readers)",
       path: (ids) => `/wallet/statement.csv?address=${encodeURIComponent(ids.ledger.buyerWallet)}`,
-      loader: { anonymous: 302, admin: 200, other: 403 },
+      loader: ledgerReaders,
     },
   ],
   "wallet.tsx": [
     {
       name: "wallet",
       path: () => "/wallet",
-      loader: { anonymous: 302, other: 403 },
-      action: { form: probe, expect: { anonymous: 302, other: 403 } },
+      // Members of an enterprise, university or institute (read:wallet:own), their own wallet.
+      loader: only(walletHolders, 200, { anonymous: 302, other: 403 }),
+      action: { form: probe, expect: { anonymous: 302, other: 400 } },
     },
   ],
   "zone.tsx": [
     {
-      name: "zone queue",
+      name: "zone queue (a platform admin names the zone)",
       path: () => "/zone",
-      loader: { anonymous: 302, officer: 200, otherOfficer: 200, admin: 200, other: 403 },
+      loader: { anonymous: 302, officer: 200, otherOfficer: 200, other: 403 },
+    },
+    {
+      name: "the 昆明 zone's queue",
+      path: (ids) => `/zone?zone=${ids.zone.kunming}`,
+      loader: { anonymous: 302, officer: 200, admin: 200, other: 403 },
+    },
+    {
+      name: "the 玉溪 zone's queue",
+      path: (ids) => `/zone?zone=${ids.zone.yuxi}`,
+      loader: { anonymous: 302, otherOfficer: 200, admin: 200, other: 403 },
     },
   ],
   "zone_.deals.tsx": [
