@@ -143,6 +143,12 @@ async function seedIds(url: string): Promise<SeedIds> {
 
 const expected = (e: Expect, role: Role) => e[role] ?? e.other;
 
+// The seed ids are read from the server's database, which only PostgreSQL lets a second process open.
+if (!hasPostgres())
+  console.info(
+    "[authorization] not run: needs PostgreSQL (DATABASE_URL or TEST_DATABASE_URL); PGlite serves one process",
+  );
+
 describe.skipIf(!hasPostgres())("authorization: every route × every role", () => {
   let app: RunningApp;
   let ids: SeedIds;
