@@ -68,6 +68,48 @@ class Client {
   }
 }
 
+function decode(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+const attr = (tag: string, name: string) => {
+  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return m ? decode(m[1]!) : null;
+};
+
+/** The fields of the page's own first POST form (not the header's), as a browser sends them (no files). */
+function firstPostForm(html: string, path: string): Record<string, string> {
+  const form = [...html.matchAll(/<form([^>]*)>([\s\S]*?)<\/form>/gi)].find(([, open]) => {
+    const action = attr(open!, "action");
+    return /method="post"/i.test(open!) && (action === null || action === path);
+  });
+  if (!form) throw new Error(`no POST form of its own on ${path}`);
+  const body = form[2]!;
+  const fields: Record<string, string> = {};
+  for (const [tag] of body.matchAll(/<input\b[^>]*>/gi)) {
+    const name = attr(tag, "name");
+    const type = (attr(tag, "type") ?? "text").toLowerCase();
+    if (!name || type === "file" || type === "submit") continue;
+    if ((type === "checkbox" || type === "radio") && !/\schecked(=|\s|>|\/)/.test(tag)) continue;
+    fields[name] = attr(tag, "value") ?? (type === "checkbox" ? "on" : "");
+  }
+  for (const [, open, text] of body.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/gi)) {
+    const name = attr(open!, "name");
+    if (name) fields[name] = decode(text!);
+  }
+  for (const [, open, options] of body.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
+    const name = attr(open!, "name");
+    const selected = /<option\b[^>]*\sselected[^>]*>/i.exec(options!) ?? /<option\b[^>]*>/i.exec(options!);
+    if (name && selected) fields[name] = attr(selected[0], "value") ?? "";
+  }
+  return fields;
+}
+
 async function seedIds(url: string): Promise<SeedIds> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
@@ -192,6 +234,19 @@ describe.skipIf(!hasPostgres())("authorization: every route × every role", () =
         if (r.status >= 500) errors.push(`POST ${path} as ${role}: ${r.status} ${body.slice(0, 300)}`);
         seen.push(`POST ${role} ${r.status}`);
         wanted.push(`POST ${role} ${expected(probe.action.expect, role)}`);
+      }
+    }
+    if (probe.replay) {
+      const path = probe.path(ids);
+      const page = await clients.get(probe.replay.from)!.request(path);
+      const fields = firstPostForm(await page.text(), path);
+      for (const role of ROLES) {
+        const client = clients.get(role)!;
+        const r = await client.request(path, { form: { ...fields, csrf: client.csrf } });
+        const body = await r.text();
+        if (r.status >= 500) errors.push(`POST (replayed form) ${path} as ${role}: ${r.status} ${body.slice(0, 300)}`);
+        seen.push(`REPLAY ${role} ${r.status}`);
+        wanted.push(`REPLAY ${role} ${expected(probe.replay.expect, role)}`);
       }
     }
     expect(errors, "no 5xx for anyone").toEqual([]);

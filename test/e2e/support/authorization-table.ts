@@ -70,6 +70,12 @@ export interface Probe {
   path: (ids: SeedIds) => string;
   loader?: Expect;
   action?: { form?: (ids: SeedIds) => Record<string, string>; expect: Expect };
+  /**
+   * The real form: `from` opens the page and its first POST form (all fields as the page fills
+   * them) is sent by every role, each with its own CSRF token. What the owner saves unchanged,
+   * nobody else may save at all.
+   */
+  replay?: { from: Role; expect: Expect };
 }
 
 /** Signed-in everyone: 200; anonymous to the login page. */
