@@ -24,6 +24,13 @@ export const enAttachments: Record<keyof typeof zhCNAttachments, string> = {
     "The content of “{name}” is not an accepted type (PDF, PNG, JPEG, docx, xlsx, pptx, plain text, CSV); it was not saved.",
   "errors.attachment.mismatch":
     "The name of “{name}” does not match its content (the content is {type}); it was not saved.",
+  "errors.attachment.archiveTooLarge":
+    "“{name}” expands to more than {max} MB or compresses suspiciously well (a zip bomb?); it was not saved.",
+  "errors.attachment.archiveTooManyEntries": "“{name}” holds more than {max} parts; it was not saved.",
+  "errors.attachment.markup":
+    "The content of “{name}” is a web page or script (HTML, SVG, XML, JavaScript) and cannot be uploaded as text; upload it as a PDF.",
+  "errors.attachment.csvFormula":
+    "Row {row} of “{name}” has a cell starting with = + - @ (a spreadsheet formula); it was not saved. Remove the formula or start the cell with ' and upload again.",
   "errors.attachment.tooMany": "At most {max} attachments per item.",
   "errors.attachment.notFound": "The attachment does not exist or you may not see it.",
   "errors.attachment.notEditable": "The attachments can no longer be changed in this state.",

@@ -952,6 +952,8 @@ export const en: Record<MessageKey, string> = {
   "manage.decision": "Decision",
   "manage.arbitrate": "Decide",
   "manage.statistics": "Statistics",
+  "stats.sealed":
+    "Until the deadline has passed and bidding is closed, bids are sealed: their number, the bidders' types and countries are shown to nobody, the enterprise and the zone included.",
   "manage.views": "Views",
   "manage.registeredBidders": "Registered bidders",
   "manage.activeBids": "Active bids",

@@ -22,6 +22,12 @@ export const zhCNAttachments = {
   "errors.attachment.unsupported":
     "文件“{name}”的内容不是可接受的类型（PDF、PNG、JPEG、docx、xlsx、pptx、纯文本、CSV），未保存。",
   "errors.attachment.mismatch": "文件“{name}”的扩展名与内容不符（内容是 {type}），未保存。",
+  "errors.attachment.archiveTooLarge": "文件“{name}”解压后超过 {max} MB 或压缩比异常（疑似压缩炸弹），未保存。",
+  "errors.attachment.archiveTooManyEntries": "文件“{name}”内含超过 {max} 个部件，未保存。",
+  "errors.attachment.markup":
+    "文件“{name}”的内容是网页或脚本（HTML、SVG、XML、JavaScript），不能作为文本上传；请转为 PDF 后上传。",
+  "errors.attachment.csvFormula":
+    "文件“{name}”第 {row} 行有以 = + - @ 开头的单元格（电子表格公式），未保存；请去掉公式或在前面加 ' 后再上传。",
   "errors.attachment.tooMany": "每项最多 {max} 个附件。",
   "errors.attachment.notFound": "附件不存在或无权查看。",
   "errors.attachment.notEditable": "当前状态下不能再修改附件。",

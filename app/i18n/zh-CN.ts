@@ -925,6 +925,7 @@ export const zhCN = {
   "manage.decision": "裁决理由",
   "manage.arbitrate": "作出裁决",
   "manage.statistics": "榜单统计",
+  "stats.sealed": "揭榜截止并关闭揭榜前，方案数量、揭榜方类型和国别均密封，任何人（包括发榜方和管委会）都看不到。",
   "manage.views": "浏览次数",
   "manage.registeredBidders": "揭榜人数",
   "manage.activeBids": "有效方案",

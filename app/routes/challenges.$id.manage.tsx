@@ -72,7 +72,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     optional(() => reviewRanking({ db: d, actor, challengeId })),
     organiser ? reviewSetup({ db: d, challengeId }) : Promise.resolve(null),
     v.isSeeker || v.isZoneOfficer ? listExperts({ db: d }) : Promise.resolve([]),
-    organiser ? optional(() => challengeStatistics({ db: d, actor, challengeId })) : Promise.resolve(null),
+    organiser ? optional(() => challengeStatistics({ db: d, actor, challengeId, now: now() })) : Promise.resolve(null),
     v.isReviewer ? myScores({ db: d, actor, challengeId }) : Promise.resolve({}),
     v.isZoneOfficer ? openDispute({ db: d, challengeId }) : Promise.resolve(null),
   ]);

@@ -28,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ? plain(await solverWorkspace({ db: d, actor: current.actor }))
     : null;
   const reviews = current.roles.includes("expert")
-    ? plain(await reviewerWorkspace({ db: d, actor: current.actor }))
+    ? plain(await reviewerWorkspace({ db: d, actor: current.actor, now: now() }))
     : [];
   const invited = plain(await invitedChallenges({ db: d, actor: current.actor }));
   return { enterprise, solver, reviews, invited, canPost: orgs.length > 0 };
@@ -227,7 +227,7 @@ export default function MyChallenges() {
                     <td>
                       {r.recused
                         ? t("manage.recused", { reason: t(`challenge.recusal.${r.recused}`) })
-                        : `${r.scored} / ${r.bids}`}
+                        : `${r.scored} / ${r.bids ?? t("mine.sealed")}`}
                     </td>
                   </tr>
                 ))}

@@ -20,8 +20,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await requireUser(request, context);
   const zones = officerZoneIds(current.actor);
   await requirePermission(request, context, "approve:challenge:zone", { zoneId: zones[0] ?? "none" });
-  // A platform admin passes the permission check but serves no zone: the domain's 403, not a 500.
-  const queue = await domainCall(() => zoneQueue({ db: db(context), actor: current.actor, now: now() }));
+  // A platform admin serves no zone of their own: they name one (?zone=); without it the domain's
+  // refusal is a 403, not a 500.
+  const zoneId = new URL(request.url).searchParams.get("zone") || undefined;
+  const queue = await domainCall(() => zoneQueue({ db: db(context), actor: current.actor, zoneId, now: now() }));
   const titles = await challengeTitles({
     db: db(context),
     ids: [...queue.objections.map((o) => o.challengeId), ...queue.disputes.map((x) => x.challengeId)],

@@ -4,11 +4,16 @@ import { recordAudit } from "../audit/record.ts";
 import type { Db } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import type { ObjectStorage } from "../storage/storage.ts";
+import { isFormulaCell, parseCsv } from "../csv.ts";
 import {
+  ARCHIVE_LIMITS,
   ATTACHMENT_TYPES,
+  checkArchive,
   detectAttachmentType,
   extensionOf,
+  looksLikeMarkup,
   sanitizeFileName,
+  zipEntries,
   type AttachmentType,
 } from "./detect.ts";
 import { ATTACHMENT_OWNERS, isAttachmentOwnerType, type AttachmentOwnerType } from "./owners.ts";
@@ -29,6 +34,10 @@ export const ATTACHMENT_ERRORS = {
   unsupported: "errors.attachment.unsupported",
   mismatch: "errors.attachment.mismatch",
   tooMany: "errors.attachment.tooMany",
+  archiveTooLarge: "errors.attachment.archiveTooLarge",
+  archiveTooManyEntries: "errors.attachment.archiveTooManyEntries",
+  markup: "errors.attachment.markup",
+  csvFormula: "errors.attachment.csvFormula",
   notFound: "errors.attachment.notFound",
   notEditable: "errors.attachment.notEditable",
 } as const;
@@ -66,8 +75,9 @@ function refuse(messageKey: string, params: Record<string, string | number>): ne
 
 /**
  * Checks one upload: not empty, not larger than `maxBytes`, content of an accepted type, and a
- * file name whose extension says the same as the content. Pure; throws a bad_request AppError
- * naming the file.
+ * file name whose extension says the same as the content; then what the content holds (ADR 0024):
+ * an Office file (ZIP) within the archive limits, text that is not markup, a CSV without formula
+ * cells. Pure; throws a bad_request AppError naming the file.
  */
 export function inspectUpload(file: UploadedFile, maxBytes: number): InspectedFile {
   const name = sanitizeFileName(file.name);
@@ -79,6 +89,7 @@ export function inspectUpload(file: UploadedFile, maxBytes: number): InspectedFi
   const extension = extensionOf(name);
   const expected = ATTACHMENT_TYPES[type].extensions as readonly string[];
   if (!expected.includes(extension)) refuse(ATTACHMENT_ERRORS.mismatch, { name, type: expected[0]! });
+  checkContent(name, type, file.bytes);
   return {
     name,
     type,
@@ -86,6 +97,25 @@ export function inspectUpload(file: UploadedFile, maxBytes: number): InspectedFi
     sha256: crypto.createHash("sha256").update(file.bytes).digest("hex"),
     bytes: file.bytes,
   };
+}
+
+function checkContent(name: string, type: AttachmentType, bytes: Uint8Array): void {
+  if (type === "docx" || type === "xlsx" || type === "pptx") {
+    const problem = checkArchive(bytes, zipEntries(bytes) ?? []);
+    if (problem === "tooManyEntries")
+      refuse(ATTACHMENT_ERRORS.archiveTooManyEntries, { name, max: ARCHIVE_LIMITS.maxEntries });
+    if (problem === "tooLarge")
+      refuse(ATTACHMENT_ERRORS.archiveTooLarge, { name, max: ARCHIVE_LIMITS.maxUncompressedBytes / (1024 * 1024) });
+    if (problem) refuse(ATTACHMENT_ERRORS.unsupported, { name });
+  }
+  if (type === "txt" || type === "csv") {
+    if (looksLikeMarkup(bytes)) refuse(ATTACHMENT_ERRORS.markup, { name });
+  }
+  if (type === "csv") {
+    const rows = parseCsv(new TextDecoder().decode(bytes));
+    const row = rows.findIndex((cells) => cells.some(isFormulaCell));
+    if (row >= 0) refuse(ATTACHMENT_ERRORS.csvFormula, { name, row: row + 1 });
+  }
 }
 
 async function ownerOrThrow(db: Db, ownerType: string, ownerId: string) {

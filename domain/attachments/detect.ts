@@ -1,3 +1,5 @@
+import { inflateRawSync } from "node:zlib";
+
 /**
  * What a file is, read from its bytes (magic numbers and, for Office files, the names inside the
  * ZIP), never from its name or the browser's Content-Type (ADR 0015).
@@ -18,8 +20,17 @@ export type AttachmentType = keyof typeof ATTACHMENT_TYPES;
 const startsWith = (bytes: Uint8Array, magic: number[], at = 0) =>
   bytes.length >= at + magic.length && magic.every((b, i) => bytes[at + i] === b);
 
-/** The names of the entries of a ZIP file, from its central directory; null when it is not one. */
-export function zipEntryNames(bytes: Uint8Array): string[] | null {
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated; anything else is refused by checkArchive. */
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localHeaderOffset: number;
+}
+
+/** The entries of a ZIP file, from its central directory; null when it is not one. */
+export function zipEntries(bytes: Uint8Array): ZipEntry[] | null {
   if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // The end-of-central-directory record is in the last 22 + 65,535 bytes.
@@ -33,7 +44,7 @@ export function zipEntryNames(bytes: Uint8Array): string[] | null {
   if (eocd < 0) return null;
   const count = view.getUint16(eocd + 10, true);
   let offset = view.getUint32(eocd + 16, true);
-  const names: string[] = [];
+  const entries: ZipEntry[] = [];
   const decoder = new TextDecoder();
   for (let n = 0; n < count; n++) {
     if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return null;
@@ -41,10 +52,74 @@ export function zipEntryNames(bytes: Uint8Array): string[] | null {
     const extraLength = view.getUint16(offset + 30, true);
     const commentLength = view.getUint16(offset + 32, true);
     if (offset + 46 + nameLength > bytes.length) return null;
-    names.push(decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)));
+    entries.push({
+      name: decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)),
+      method: view.getUint16(offset + 10, true),
+      compressedSize: view.getUint32(offset + 20, true),
+      uncompressedSize: view.getUint32(offset + 24, true),
+      localHeaderOffset: view.getUint32(offset + 42, true),
+    });
     offset += 46 + nameLength + extraLength + commentLength;
   }
-  return names;
+  return entries;
+}
+
+/** The names of the entries of a ZIP file, from its central directory; null when it is not one. */
+export function zipEntryNames(bytes: Uint8Array): string[] | null {
+  return zipEntries(bytes)?.map((e) => e.name) ?? null;
+}
+
+/**
+ * Limits for Office files (ZIP archives), against zip bombs: an Office document of a few MB has
+ * tens to a few hundred entries and expands to a few tens of MB; the ratio limit is Apache POI's
+ * (ZipSecureFile: an entry may not expand more than 100 times, small entries excepted).
+ */
+export const ARCHIVE_LIMITS = {
+  maxEntries: 1_000,
+  maxUncompressedBytes: 100 * 1024 * 1024,
+  maxRatio: 100,
+  /** Entries smaller than this may compress as well as they like (empty XML parts do). */
+  ratioFreeBytes: 1024 * 1024,
+};
+
+export type ArchiveProblem = "tooManyEntries" | "tooLarge" | "corrupt";
+
+/**
+ * Whether a ZIP is safe to keep: at most maxEntries entries, no ZIP64, stored or deflated only,
+ * declared sizes within the limits, and each entry really inflates to its declared size (a
+ * central directory that understates its sizes is caught by inflating with a cap, never further).
+ */
+export function checkArchive(bytes: Uint8Array, entries: ZipEntry[], limits = ARCHIVE_LIMITS): ArchiveProblem | null {
+  if (entries.length > limits.maxEntries) return "tooManyEntries";
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let total = 0;
+  for (const e of entries) {
+    if (e.compressedSize === 0xffffffff || e.uncompressedSize === 0xffffffff) return "tooLarge"; // ZIP64
+    total += e.uncompressedSize;
+    if (total > limits.maxUncompressedBytes) return "tooLarge";
+    if (e.uncompressedSize > limits.ratioFreeBytes && e.uncompressedSize > e.compressedSize * limits.maxRatio)
+      return "tooLarge";
+  }
+  for (const e of entries) {
+    const at = e.localHeaderOffset;
+    if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50) return "corrupt";
+    const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+    const data = bytes.subarray(start, start + e.compressedSize);
+    if (data.length !== e.compressedSize) return "corrupt";
+    if (e.method === 0) {
+      if (e.compressedSize !== e.uncompressedSize) return "corrupt";
+      continue;
+    }
+    if (e.method !== 8) return "corrupt";
+    let out: Buffer;
+    try {
+      out = inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });
+    } catch (error) {
+      return error instanceof RangeError ? "tooLarge" : "corrupt";
+    }
+    if (out.length !== e.uncompressedSize) return "corrupt";
+  }
+  return null;
 }
 
 /** UTF-8 text without control characters other than tab, CR and LF (a leading BOM is fine). */
@@ -77,6 +152,22 @@ export function detectAttachmentType(bytes: Uint8Array, fileName: string): Attac
   }
   if (isPlainText(bytes)) return extensionOf(fileName) === "csv" ? "csv" : "txt";
   return null;
+}
+
+// What browsers sniff as HTML or XML at the start of a file (WHATWG MIME Sniffing, "identifying a
+// resource with an unknown MIME type"), and markup that runs script wherever it is.
+const MARKUP_START =
+  /^\s*(<!doctype\s+html|<html|<head|<script|<iframe|<h1|<div|<font|<table|<a\b|<style|<title|<b\b|<body|<br|<p\b|<!--|<\?xml|<svg)/i;
+const ACTIVE_MARKUP =
+  /<\s*(script|iframe|object|embed|svg|html|body|meta|link|form|base|frame|frameset|style)\b|<[a-z][^>]*\son[a-z]+\s*=|javascript\s*:/i;
+
+/**
+ * Whether text offered as .txt/.md/.csv is really markup (HTML, SVG, XML, script): such a file
+ * would run in a browser that sniffs it or that a recipient opens after saving, so it is refused.
+ */
+export function looksLikeMarkup(bytes: Uint8Array): boolean {
+  const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
+  return MARKUP_START.test(text) || ACTIVE_MARKUP.test(text);
 }
 
 export function extensionOf(fileName: string): string {

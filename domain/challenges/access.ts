@@ -116,7 +116,9 @@ export async function isInvitee(tx: DbOrTx, actor: Actor | null, challengeId: st
 
 /**
  * Who may see a challenge at all: its enterprise and zone always; others once it is published —
- * everyone for a public one, the invitees and anyone who bid for an invited one.
+ * everyone for a public one, the invitees and anyone who bid for an invited one. While a
+ * withdrawal request (撤榜申请) waits for the zone the challenge is off the market, but those
+ * who bid on it or review it keep sight of it, and so of their own bid.
  */
 export async function canSeeChallenge(
   tx: DbOrTx,
@@ -124,12 +126,18 @@ export async function canSeeChallenge(
   challenge: Pick<Challenge, "id" | "status" | "visibility" | "organisationId" | "zoneId">,
 ): Promise<boolean> {
   if (isSeeker(actor, challenge) || isZoneOfficer(actor, challenge)) return true;
+  if (challenge.status === "withdrawal_requested")
+    return !!actor && ((await hasBid(tx, actor, challenge.id)) || (await isReviewer(tx, actor, challenge.id)));
   if (!PUBLIC.has(challenge.status)) return false;
   if (challenge.visibility === "public") return true;
   if (!actor) return false;
   if (await isInvitee(tx, actor, challenge.id)) return true;
   if (await isReviewer(tx, actor, challenge.id)) return true;
-  return (await tx.bid.count({ where: { challengeId: challenge.id, leadUserId: actor.userId } })) > 0;
+  return hasBid(tx, actor, challenge.id);
+}
+
+async function hasBid(tx: DbOrTx, actor: Actor, challengeId: string): Promise<boolean> {
+  return (await tx.bid.count({ where: { challengeId, leadUserId: actor.userId } })) > 0;
 }
 
 export async function requireVisible(

@@ -290,6 +290,11 @@ export interface BidView {
 
 const SEALED: ChallengeStatus[] = ["draft", "submitted", "returned", "approved", "published", "withdrawal_requested"];
 
+/** Whether the bids of the current round are still sealed from the enterprise and the zone. */
+function bidsSealed(c: Pick<Challenge, "bidDeadline" | "status">, now: Date): boolean {
+  return now < c.bidDeadline || SEALED.includes(c.status);
+}
+
 /**
  * The bids of a challenge's current round, sealed: the enterprise and the zone see them only once
  * the deadline has passed (and bidding is closed), reviewers once the review has started; no
@@ -303,7 +308,7 @@ export async function listBids(options: { db: Db; actor: Actor; challengeId: str
   const organiser = isSeeker(actor, c) || isZoneOfficer(actor, c);
   const reviewer = await isReviewer(db, actor, c.id);
   if (!organiser && !reviewer) throw new AppError("forbidden", CHALLENGE_ERRORS.bidsSealed);
-  if (now < c.bidDeadline || SEALED.includes(c.status)) throw new AppError("forbidden", CHALLENGE_ERRORS.bidsSealed);
+  if (bidsSealed(c, now)) throw new AppError("forbidden", CHALLENGE_ERRORS.bidsSealed);
   if (!organiser && (c.status === "bidding_closed" || c.status === "failed"))
     throw new AppError("forbidden", CHALLENGE_ERRORS.bidsSealed);
   if (reviewer && !organiser && (await recusals(db, c)).has(actor.userId))
@@ -362,7 +367,7 @@ export async function enterpriseWorkspace(options: { db: Db; actor: Actor; organ
   });
   return items.map((card, i) => {
     const c = rows[i]!;
-    const open = now >= c.bidDeadline && !SEALED.includes(c.status);
+    const open = !bidsSealed(c, now);
     return {
       ...card,
       round: c.round,
@@ -421,14 +426,21 @@ export async function solverWorkspace(options: { db: Db; actor: Actor }) {
   };
 }
 
-/** The reviewer workspace: challenges I review, whether I am recused, and how many bids I scored. */
-export async function reviewerWorkspace(options: { db: Db; actor: Actor }) {
+/**
+ * The reviewer workspace: challenges I review, whether I am recused, and how many bids I scored.
+ * The number of bids stays sealed (null) until the review has started, as the bids do in listBids.
+ */
+export async function reviewerWorkspace(options: { db: Db; actor: Actor; now?: Date }) {
   const { db, actor } = options;
+  const now = options.now ?? new Date();
   const rows = await db.challengeReviewer.findMany({ where: { userId: actor.userId }, include: { challenge: true } });
   const out = [];
   for (const r of rows) {
     const c = r.challenge;
-    const bids = await db.bid.count({ where: { challengeId: c.id, round: c.round, status: "submitted" } });
+    const sealed = bidsSealed(c, now) || c.status === "bidding_closed" || c.status === "failed";
+    const bids = sealed
+      ? null
+      : await db.bid.count({ where: { challengeId: c.id, round: c.round, status: "submitted" } });
     const scored = await db.bidScore.groupBy({
       by: ["bidId"],
       where: { reviewerId: actor.userId, bid: { challengeId: c.id, round: c.round } },
@@ -491,13 +503,43 @@ export async function zoneQueue(options: { db: Db; actor: Actor; zoneId?: string
  * Statistics for the enterprise and the zone: views, registered bidders (every signed-in lead who
  * submitted in this round, withdrawn or not), bids over time (per Shanghai day), bidders'
  * organisation types and countries (individual researchers count as "individual").
+ *
+ * Sealed (ADR 0024): until the bids are open to the enterprise (deadline passed and bidding
+ * closed, as for listBids) nothing of any bid is shown, counts included — only the views.
  */
-export async function challengeStatistics(options: { db: Db; actor: Actor; challengeId: string }) {
+export interface ChallengeStatistics {
+  views: number;
+  /** Before the bids open: every bid figure below is null or empty. */
+  sealed: boolean;
+  registeredBidders: number | null;
+  activeBids: number | null;
+  bidsOverTime: { date: string; count: number; cumulative: number }[];
+  orgTypes: { key: string; count: number }[];
+  countries: { key: string; count: number }[];
+}
+
+export async function challengeStatistics(options: {
+  db: Db;
+  actor: Actor;
+  challengeId: string;
+  now?: Date;
+}): Promise<ChallengeStatistics> {
   const { db, actor } = options;
+  const now = options.now ?? new Date();
   const c = await db.challenge.findUnique({ where: { id: options.challengeId } });
   if (!c) throw new AppError("not_found", CHALLENGE_ERRORS.notFound);
   if (!isSeeker(actor, c) && !isZoneOfficer(actor, c))
     throw new AppError("forbidden", "errors.forbidden", { params: { permission: "post:challenge:own" } });
+  if (bidsSealed(c, now))
+    return {
+      views: c.viewCount,
+      sealed: true,
+      registeredBidders: null,
+      activeBids: null,
+      bidsOverTime: [],
+      orgTypes: [],
+      countries: [],
+    };
   const bids = await db.bid.findMany({
     where: { challengeId: c.id, round: c.round },
     select: { leadUserId: true, organisationId: true, submittedAt: true, status: true },
@@ -515,6 +557,7 @@ export async function challengeStatistics(options: { db: Db; actor: Actor; chall
   let running = 0;
   return {
     views: c.viewCount,
+    sealed: false,
     registeredBidders: new Set(bids.map((b) => b.leadUserId)).size,
     activeBids: bids.filter((b) => b.status !== "withdrawn" && b.status !== "void").length,
     bidsOverTime: byDay.map((d) => ({ date: d.key, count: d.count, cumulative: (running += d.count) })),

@@ -1,4 +1,5 @@
 import type { DbOrTx } from "../db/client.ts";
+import { csvRow } from "../csv.ts";
 import { AppError } from "../errors.ts";
 import { fenToDecimalString } from "../money/money.ts";
 import { addresses, signedBalance, type Side } from "./addresses.ts";
@@ -215,10 +216,6 @@ export async function accountStatement(options: {
   };
 }
 
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /** The whole statement for [from, to) as CSV (UTF-8 with BOM so Excel reads Chinese), amounts in yuan. */
 export async function accountStatementCsv(options: {
   db: DbOrTx;
@@ -232,7 +229,7 @@ export async function accountStatementCsv(options: {
     const page: StatementPage = await accountStatement({ ...options, after, limit: 1000 });
     for (const l of page.lines) {
       out.push(
-        [
+        csvRow([
           l.transactionId.toString(),
           String(l.index),
           l.createdAt.toISOString(),
@@ -240,9 +237,7 @@ export async function accountStatementCsv(options: {
           l.counterparty,
           fenToDecimalString(l.amount),
           fenToDecimalString(l.balance),
-        ]
-          .map(csvField)
-          .join(","),
+        ]),
       );
     }
     after = page.nextCursor;

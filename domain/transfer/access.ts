@@ -90,7 +90,20 @@ export function withOffer<T>(db: Db, offerId: string, work: (tx: Tx, offer: Tran
   return inLedgerTransaction(db, async (tx) => work(tx, await lockOffer(tx, offerId)));
 }
 
-/** One database transaction holding the deal's row lock (retried on deadlock/serialization). */
-export function withDeal<T>(db: Db, dealId: string, work: (tx: Tx, deal: TransferDeal) => Promise<T>): Promise<T> {
-  return inLedgerTransaction(db, async (tx) => work(tx, await lockDeal(tx, dealId)));
+/**
+ * One database transaction holding the deal's row lock (retried on deadlock/serialization). The
+ * actor must be on the deal (buyer, seller, broker or its zone) before anything else is looked
+ * at: to anyone else the deal does not exist (404), whatever its state (ADR 0024).
+ */
+export function withDeal<T>(
+  db: Db,
+  dealId: string,
+  actor: Actor | null,
+  work: (tx: Tx, deal: TransferDeal) => Promise<T>,
+): Promise<T> {
+  return inLedgerTransaction(db, async (tx) => {
+    const deal = await lockDeal(tx, dealId);
+    if (!sideOf(actor, deal)) throw new AppError("not_found", TRANSFER_ERRORS.dealNotFound);
+    return work(tx, deal);
+  });
 }

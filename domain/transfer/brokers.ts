@@ -294,7 +294,7 @@ export async function proposeCommission(options: {
     throw bad(TRANSFER_ERRORS.commissionAmount, "rateBasisPoints");
   if (fixed !== null && fixed <= 0n) throw bad(TRANSFER_ERRORS.commissionAmount, "fixedFen");
   const now = options.now ?? new Date();
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     if (!deal.brokerUserId) throw new AppError("conflict", TRANSFER_ERRORS.noBroker);
     if (!isDealBroker(options.actor, deal)) throw new AppError("forbidden", "errors.forbidden");
     if (!(COMMISSION_OPEN as readonly string[]).includes(deal.status))
@@ -341,7 +341,7 @@ export async function signCommission(options: {
   const now = options.now ?? new Date();
   const found = await options.db.commissionAgreement.findUnique({ where: { id: options.commissionId } });
   if (!found || !found.dealId || found.framework) throw new AppError("not_found", TRANSFER_ERRORS.commissionNotFound);
-  return withDeal(options.db, found.dealId, async (tx, deal) => {
+  return withDeal(options.db, found.dealId, options.actor, async (tx, deal) => {
     const row = await tx.commissionAgreement.findUniqueOrThrow({ where: { id: found.id } });
     if (row.withdrawnAt) throw new AppError("not_found", TRANSFER_ERRORS.commissionNotFound);
     if (row.signedAt) throw new AppError("conflict", TRANSFER_ERRORS.commissionExists);

@@ -160,7 +160,7 @@ export async function postMessage(options: {
 }): Promise<{ id: string; party: TransferParty }> {
   const body = cleanMessage(options.body);
   const now = options.now ?? new Date();
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     const side = sideOf(options.actor, deal);
     if (!side || (side === "zone" && deal.status !== "disputed")) throw new AppError("forbidden", "errors.forbidden");
     if (deal.status === "completed" || deal.status === "cancelled")
@@ -201,7 +201,7 @@ export async function agreeTerms(options: {
   const terms = String(input.terms ?? "").trim();
   if (!terms) throw bad(TRANSFER_ERRORS.termsRequired, "terms");
   validateInstalments(input.priceFen, input.instalments, now);
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     // A won auction's terms are the seller's published auction terms at the winning price.
     if (deal.auctionId) throw new AppError("conflict", "errors.auction.dealByAuctionRule");
     const offer = await lockOffer(tx, deal.offerId);
@@ -284,7 +284,7 @@ export async function signDeal(options: {
   now?: Date;
 }): Promise<TransferDeal> {
   const now = options.now ?? new Date();
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     const to = await transitionDeal({
       tx,
       deal,
@@ -337,7 +337,7 @@ export async function recordRegistration(options: {
   if (!(date instanceof Date) || Number.isNaN(date.getTime()) || date > now)
     throw bad(TRANSFER_ERRORS.registrationDate, "registrationDate");
   const number = normaliseRegistrationNumber(options.registrationNumber, date);
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     if (deal.buyerSignedAt && deal.sellerSignedAt) {
       const signed = deal.buyerSignedAt > deal.sellerSignedAt ? deal.buyerSignedAt : deal.sellerSignedAt;
       if (date.getTime() < Date.UTC(signed.getUTCFullYear(), signed.getUTCMonth(), signed.getUTCDate()))
@@ -373,7 +373,7 @@ export async function cancelDeal(options: {
     .slice(0, 1000);
   if (!reason) throw bad(TRANSFER_ERRORS.reasonRequired, "reason");
   const now = options.now ?? new Date();
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     // A won auction's deal ends by the auction's rule (deposit forfeited or returned), not here.
     if (deal.auctionId) throw new AppError("conflict", "errors.auction.dealByAuctionRule");
     const held = HOLDING_STATUSES.includes(deal.status as (typeof HOLDING_STATUSES)[number]) && isExclusiveDeal(deal);

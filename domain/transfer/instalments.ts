@@ -50,7 +50,7 @@ async function commissionFacts(tx: Tx, deal: TransferDeal): Promise<CommissionFa
 /** The buyer funds one instalment (in order) from its wallet; the first funding starts the deal. */
 export async function fundInstalment(options: Base): Promise<TransferInstalment> {
   const now = options.now ?? new Date();
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     const m = await instalmentOf(tx, deal, options.index);
     const earlier = await tx.transferInstalment.count({
       where: { dealId: deal.id, index: { lt: m.index }, status: "pending" },
@@ -80,7 +80,7 @@ export async function deliverInstalment(options: Base & { note: string }): Promi
       fieldErrors: { note: TRANSFER_ERRORS.reasonRequired },
     });
   const now = options.now ?? new Date();
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     const m = await instalmentOf(tx, deal, options.index);
     const commission = await commissionFacts(tx, deal);
     await runTransition(instalmentProcess, {
@@ -100,7 +100,7 @@ export async function confirmInstalment(
   options: Base,
 ): Promise<{ seller: bigint; fee: bigint; commission: bigint; dealStatus: TransferDeal["status"] }> {
   const now = options.now ?? new Date();
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     const m = await instalmentOf(tx, deal, options.index);
     const commission = await commissionFacts(tx, deal);
     await runTransition(instalmentProcess, {
@@ -132,7 +132,7 @@ export async function raiseDealDispute(options: Base & { reason: string }): Prom
       fieldErrors: { reason: TRANSFER_ERRORS.reasonRequired },
     });
   const now = options.now ?? new Date();
-  return withDeal(options.db, options.dealId, async (tx, deal) => {
+  return withDeal(options.db, options.dealId, options.actor, async (tx, deal) => {
     const m = await instalmentOf(tx, deal, options.index);
     if (m.status !== "funded" && m.status !== "delivered") throw new AppError("conflict", TRANSFER_ERRORS.invalid);
     if (!isBuyerPayer(options.actor, deal) && !isSellerSignatory(options.actor, deal))
@@ -173,7 +173,7 @@ export async function arbitrateDealDispute(options: {
   const now = options.now ?? new Date();
   const dispute = await options.db.transferDealDispute.findUnique({ where: { id: options.disputeId } });
   if (!dispute) throw new AppError("not_found", TRANSFER_ERRORS.dealNotFound);
-  return withDeal(options.db, dispute.dealId, async (tx, deal) => {
+  return withDeal(options.db, dispute.dealId, options.actor, async (tx, deal) => {
     const current = await tx.transferDealDispute.findUniqueOrThrow({ where: { id: dispute.id } });
     if (current.outcome) throw new AppError("conflict", TRANSFER_ERRORS.invalid);
     const m = await instalmentOf(tx, deal, current.instalmentIndex);

@@ -105,7 +105,8 @@ function BreakdownTable({ rows, caption }: { rows: { label: string; count: numbe
 }
 
 // Statistics for the enterprise and the zone: views, registered bidders, bids over time and the
-// bidders' organisation types and countries, each chart with its numbers in a table.
+// bidders' organisation types and countries, each chart with its numbers in a table. Before the
+// bids are open only the views are shown (sealed bids, ADR 0024).
 export function Statistics({ data }: { data: ManageData }) {
   const t = useT();
   const s = data.stats!;
@@ -121,12 +122,18 @@ export function Statistics({ data }: { data: ManageData }) {
       <dl className="facts" data-testid="statistics">
         <dt>{t("manage.views")}</dt>
         <dd>{s.views}</dd>
-        <dt>{t("manage.registeredBidders")}</dt>
-        <dd>{s.registeredBidders}</dd>
-        <dt>{t("manage.activeBids")}</dt>
-        <dd>{s.activeBids}</dd>
+        {s.sealed ? null : (
+          <>
+            <dt>{t("manage.registeredBidders")}</dt>
+            <dd>{s.registeredBidders}</dd>
+            <dt>{t("manage.activeBids")}</dt>
+            <dd>{s.activeBids}</dd>
+          </>
+        )}
       </dl>
-      {s.bidsOverTime.length === 0 ? (
+      {s.sealed ? (
+        <p className="muted">{t("stats.sealed")}</p>
+      ) : s.bidsOverTime.length === 0 ? (
         <p className="muted">{t("stats.noData")}</p>
       ) : (
         <div className="charts">

@@ -17,6 +17,8 @@ import {
   zoneQueue,
 } from "#domain/challenges/read.ts";
 import { isAppError } from "#domain/errors.ts";
+import { myBidInChallenge } from "#domain/challenges/pages.ts";
+import { inviteReviewer } from "#domain/challenges/review.ts";
 import type { ChallengeStatus } from "#db/generated/client/client.ts";
 
 async function code(promise: Promise<unknown>): Promise<string> {
@@ -153,6 +155,56 @@ describe("what the pages read", () => {
     expect(stats.orgTypes.map((t) => t.key).sort()).toEqual(["research_institute", "university"]);
     expect(stats.countries).toEqual([{ key: "CN", count: 2 }]);
     expect(await code(challengeStatistics({ db: db.prisma, actor: w.solverA, challengeId: id }))).toBe("forbidden");
+  });
+
+  it("a bidder keeps sight of the challenge and their own bid while a withdrawal request is pending", async () => {
+    const id = idOf("withdrawal_requested");
+    const detail = await getChallengeDetail({ db: db.prisma, actor: w.solverA, challengeId: id });
+    expect(detail.status).toBe("withdrawal_requested");
+    expect(detail.viewer.myBidId).toBe(seeded.withdrawal_requested.bids.a);
+    expect(await myBidInChallenge({ db: db.prisma, actor: w.solverA, challengeId: id })).toMatchObject({
+      id: seeded.withdrawal_requested.bids.a,
+      status: "submitted",
+    });
+    // Off the market for everyone else.
+    expect(await code(getChallengeDetail({ db: db.prisma, actor: null, challengeId: id }))).toBe("not_found");
+    expect(await code(getChallengeDetail({ db: db.prisma, actor: w.stranger, challengeId: id }))).toBe("not_found");
+    expect(await code(getChallengeDetail({ db: db.prisma, actor: w.individual, challengeId: id }))).toBe("not_found");
+  });
+
+  it("sealed statistics: before the bids open nobody but the bidder sees anything of a bid, counts included", async () => {
+    for (const state of ["published", "withdrawal_requested"] as const) {
+      for (const actor of [w.seeker, w.officer]) {
+        const stats = await challengeStatistics({ db: db.prisma, actor, challengeId: idOf(state) });
+        expect(stats).toEqual({
+          views: expect.any(Number),
+          sealed: true,
+          registeredBidders: null,
+          activeBids: null,
+          bidsOverTime: [],
+          orgTypes: [],
+          countries: [],
+        });
+      }
+    }
+    // Past the deadline but before bidding is closed: still sealed.
+    const published = seeded.published.challenge;
+    const late = new Date(published.bidDeadline.getTime() + 60_000);
+    expect(
+      (await challengeStatistics({ db: db.prisma, actor: w.seeker, challengeId: published.id, now: late })).sealed,
+    ).toBe(true);
+    const open = await challengeStatistics({ db: db.prisma, actor: w.seeker, challengeId: idOf("under_review") });
+    expect(open).toMatchObject({ sealed: false, activeBids: 2 });
+    // A reviewer invited early does not learn the number of bids before the review starts.
+    await inviteReviewer({
+      db: db.prisma,
+      actor: w.seeker,
+      challengeId: idOf("withdrawal_requested"),
+      userId: w.experts[0]!.userId,
+    });
+    const review = await reviewerWorkspace({ db: db.prisma, actor: w.experts[0]! });
+    expect(review.find((r) => r.challengeId === idOf("withdrawal_requested"))!.bids).toBeNull();
+    expect(review.find((r) => r.challengeId === idOf("under_review"))!.bids).toBe(2);
   });
 
   it("another world in another zone keeps its challenges apart", async () => {

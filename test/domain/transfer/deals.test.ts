@@ -150,7 +150,7 @@ describe(`transfer deals on ${hasPostgres() ? "postgres" : "pglite"}`, () => {
     ).toBe("forbidden");
     expect(
       (await refusal(postMessage({ db: db.prisma, actor: world.stranger, dealId: deal.id, body: "你好" }))).code,
-    ).toBe("forbidden");
+    ).toBe("not_found");
     expect((await refusal(dealDetail({ db: db.prisma, actor: world.stranger, dealId: deal.id }))).code).toBe(
       "not_found",
     );
@@ -351,7 +351,7 @@ describe(`transfer deals on ${hasPostgres() ? "postgres" : "pglite"}`, () => {
           }),
         )
       ).code,
-    ).toBe("forbidden");
+    ).toBe("not_found");
     const buyerBefore = await posted(addresses.orgWallet(world.enterprise.id));
     const res = await arbitrateDealDispute({
       db: db.prisma,
