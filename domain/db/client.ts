@@ -3,6 +3,7 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "#db/generated/client/client.ts";
+import { lockDataDir } from "./lock.ts";
 
 export type Db = PrismaClient;
 /** The client handed to code inside `db.$transaction(async (tx) => …)`. */
@@ -52,12 +53,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dataDir = options.dataDir ?? path.resolve(".data", "pglite");
   if (dataDir !== "memory") fs.mkdirSync(dataDir, { recursive: true });
+  const lock = dataDir === "memory" ? undefined : lockDataDir(dataDir);
   const pgliteOptions = {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     ...(options.relaxedDurability ? { relaxedDurability: true } : {}),
   };
   const pglite = dataDir === "memory" ? new PGlite(pgliteOptions) : new PGlite(dataDir, pgliteOptions);
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
@@ -68,6 +75,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
+      lock?.release();
     },
   };
 }
