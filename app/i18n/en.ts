@@ -1,5 +1,6 @@
 import { enAttachments } from "./en.attachments.ts";
 import { enAuctions } from "./en.auctions.ts";
+import { enPlatformSetup } from "./en.platform-setup.ts";
 import { enInvites } from "./en.invites.ts";
 import { enManage } from "./en.manage.ts";
 import { enSearch } from "./en.search.ts";
@@ -981,5 +982,6 @@ export const en: Record<MessageKey, string> = {
   ...enAttachments,
   ...enAuctions,
   ...enManage,
+  ...enPlatformSetup,
   ...enInvites,
 };

@@ -1,5 +1,6 @@
 import { zhCNAttachments } from "./zh-CN.attachments.ts";
 import { zhCNAuctions } from "./zh-CN.auctions.ts";
+import { zhCNPlatformSetup } from "./zh-CN.platform-setup.ts";
 import { zhCNInvites } from "./zh-CN.invites.ts";
 import { zhCNManage } from "./zh-CN.manage.ts";
 import { zhCNSearch } from "./zh-CN.search.ts";
@@ -955,6 +956,7 @@ export const zhCN = {
   ...zhCNAttachments,
   ...zhCNAuctions,
   ...zhCNManage,
+  ...zhCNPlatformSetup,
   ...zhCNInvites,
 } as const;
 

@@ -41,7 +41,11 @@ export function spawnInRepo(
     if (value === undefined) delete base[name];
     else base[name] = value;
   }
-  const child = spawn(command, args, { cwd: repoRoot, env: base, stdio: [options.stdin ?? "ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(command, args, {
+    cwd: repoRoot,
+    env: base as NodeJS.ProcessEnv,
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
+  });
   let output = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
