@@ -6,6 +6,11 @@
 export { getDashboardKind } from "#domain/access/dashboards.ts";
 export { listAuditEvents } from "#domain/audit/list.ts";
 export { createInvitation } from "#domain/identity/invitations.ts";
+export {
+  createPlatformOrganisation,
+  listPlatformOrganisations,
+} from "#domain/identity/create-platform-organisation.ts";
+export { createZone } from "#domain/identity/create-zone.ts";
 export { login } from "#domain/identity/login.ts";
 export { unlockLogin, verifyEmail } from "#domain/identity/account-links.ts";
 export { listVerificationQueue, reviewBrokerProfile, reviewOrganisation } from "#domain/identity/confirmations.ts";

@@ -9,6 +9,7 @@ import { followSearchChanges } from "#search/follow.ts";
 import { createSearchEngine, type SearchEngine } from "#search/index.ts";
 import { configureSearchIndexes, reindexAll } from "#search/sync.ts";
 import { startJobRunner } from "#workers/dispatcher.ts";
+import { describeRedisError } from "#workers/redis-check.ts";
 
 /**
  * Everything a request or a job needs, built once per process and handed to Remix through the
@@ -55,9 +56,14 @@ export async function createServices(env: Env, options: { csrfSecret: string; lo
     // A dedicated connection for /healthz that fails fast instead of queueing commands.
     const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
     redis.on("error", () => undefined);
+    const redisUrl = env.REDIS_URL;
     probes.redis = async () => {
-      if (redis.status === "wait" || redis.status === "end") await redis.connect();
-      await redis.ping();
+      try {
+        if (redis.status === "wait" || redis.status === "end") await redis.connect();
+        await redis.ping();
+      } catch (error) {
+        throw new Error(describeRedisError(error, redisUrl));
+      }
     };
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
   }

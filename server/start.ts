@@ -1,11 +1,13 @@
 import path from "node:path";
 import type { ServerBuild } from "@remix-run/node";
+import { DataDirLockedError } from "#domain/db/lock.ts";
 import { migrate } from "#domain/db/migrate.ts";
 import { loadEnv } from "#domain/env.ts";
 import { createApp } from "./app.ts";
 import { warnAboutDemoLogins } from "./banner.ts";
 import { devSessionSecret } from "./dev-secret.ts";
-import { createServices, closeServices } from "./services.ts";
+import { checkPort, describeListenError } from "./port.ts";
+import { createServices, closeServices, type Services } from "./services.ts";
 
 /**
  * `npm start`: migrate, seed demo data into an empty database (outside production), start the
@@ -14,9 +16,18 @@ import { createServices, closeServices } from "./services.ts";
  */
 async function main() {
   const env = loadEnv();
-  const services = await createServices(env, {
-    csrfSecret: env.SESSION_SECRET ?? devSessionSecret(),
-  });
+  // Before the database and the job runner start: a busy port is one line, not a stack trace.
+  const portProblem = await checkPort(env.PORT, env.HOST);
+  if (portProblem) exitWith(portProblem);
+  let services: Services;
+  try {
+    services = await createServices(env, {
+      csrfSecret: env.SESSION_SECRET ?? devSessionSecret(),
+    });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) exitWith(error.message);
+    throw error;
+  }
   const { log } = services;
   try {
     const applied = await migrate(services.database);
@@ -40,6 +51,11 @@ async function main() {
   const app = createApp({ services, build });
   const server = app.listen(env.PORT, env.HOST, () => {
     log.info(`jiebang listening on http://${env.HOST}:${env.PORT} (database: ${services.databaseLabel})`);
+  });
+  server.once("error", (error) => {
+    // Taken between the check above and now.
+    log.fatal(describeListenError(error, env.PORT, env.HOST));
+    void closeServices(services).finally(() => process.exit(1));
   });
 
   let closing = false;
@@ -65,6 +81,11 @@ async function main() {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+function exitWith(line: string): never {
+  console.error(line);
+  process.exit(1);
 }
 
 void main();

@@ -1,10 +1,12 @@
 import path from "node:path";
 import pino from "pino";
 import { openDatabase } from "#domain/db/client.ts";
+import { assertDatabaseReady } from "#domain/db/ready.ts";
 import { loadEnv } from "#domain/env.ts";
 import { createMailTransport } from "#domain/mail/transport.ts";
 import { createSearchEngine } from "#search/index.ts";
 import { startJobRunner } from "./dispatcher.ts";
+import { assertRedisReachable } from "./redis-check.ts";
 
 /**
  * `npm run worker`: the BullMQ worker and outbox dispatcher as their own process (production).
@@ -27,6 +29,15 @@ async function main() {
     timestamp: pino.stdTimeFunctions.isoTime,
   });
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.PGLITE_DIR) });
+  // Before taking any job from the shared queue: a worker that cannot use its database or reach
+  // Redis would only burn the attempts of jobs that other workers could run (ADR 0025).
+  try {
+    await assertDatabaseReady({ database, url: env.DATABASE_URL });
+    await assertRedisReachable(env.REDIS_URL);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   const mail = createMailTransport({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   // The embedded index lives in the web process; a separate worker only talks to Meilisearch.
   const search = env.MEILI_HOST ? createSearchEngine(env) : undefined;

@@ -1,6 +1,7 @@
 import { enIdentity } from "./en.identity.ts";
 import { enAttachments } from "./en.attachments.ts";
 import { enAuctions } from "./en.auctions.ts";
+import { enPlatformSetup } from "./en.platform-setup.ts";
 import { enInvites } from "./en.invites.ts";
 import { enManage } from "./en.manage.ts";
 import { enSearch } from "./en.search.ts";
@@ -997,6 +998,7 @@ export const en: Record<MessageKey, string> = {
   ...enAttachments,
   ...enAuctions,
   ...enManage,
+  ...enPlatformSetup,
   ...enInvites,
   ...enIdentity,
 };

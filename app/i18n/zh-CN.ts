@@ -1,6 +1,7 @@
 import { zhCNIdentity } from "./zh-CN.identity.ts";
 import { zhCNAttachments } from "./zh-CN.attachments.ts";
 import { zhCNAuctions } from "./zh-CN.auctions.ts";
+import { zhCNPlatformSetup } from "./zh-CN.platform-setup.ts";
 import { zhCNInvites } from "./zh-CN.invites.ts";
 import { zhCNManage } from "./zh-CN.manage.ts";
 import { zhCNSearch } from "./zh-CN.search.ts";
@@ -969,6 +970,7 @@ export const zhCN = {
   ...zhCNAttachments,
   ...zhCNAuctions,
   ...zhCNManage,
+  ...zhCNPlatformSetup,
   ...zhCNInvites,
   ...zhCNIdentity,
 } as const;

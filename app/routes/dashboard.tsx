@@ -82,6 +82,8 @@ const LINKS: Partial<Record<DashboardKind, { to: string; key: string }[]>> = {
     { to: "/deals", key: "dashboard.transfer.myDeals" },
   ],
   platform_admin: [
+    { to: "/admin/zones", key: "dashboard.platform_admin.zonesLink" },
+    { to: "/admin/organisations", key: "dashboard.platform_admin.orgsLink" },
     { to: "/admin/jobs", key: "dashboard.platform_admin.jobsLink" },
     { to: "/audit", key: "nav.audit" },
   ],

@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlMigrationAwareDriverAdapterFactory, Transaction } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "#db/generated/client/client.ts";
+import { lockDataDir } from "./lock.ts";
 
 export type Db = PrismaClient;
 /** The client handed to code inside `db.$transaction(async (tx) => …)`. */
@@ -39,7 +40,9 @@ export interface OpenDatabaseOptions {
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) {
-    const adapterFactory = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const adapterFactory = oneQueryAtATimeInTransactions(
+      new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 }),
+    );
     const prisma = new PrismaClient({ adapter: adapterFactory });
     return {
       kind: "postgres",
@@ -52,12 +55,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dataDir = options.dataDir ?? path.resolve(".data", "pglite");
   if (dataDir !== "memory") fs.mkdirSync(dataDir, { recursive: true });
+  const lock = dataDir === "memory" ? undefined : lockDataDir(dataDir);
   const pgliteOptions = {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     ...(options.relaxedDurability ? { relaxedDurability: true } : {}),
   };
   const pglite = dataDir === "memory" ? new PGlite(pgliteOptions) : new PGlite(dataDir, pgliteOptions);
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
@@ -68,6 +77,42 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
+      lock?.release();
     },
   };
+}
+
+/**
+ * A transaction is one pg connection, yet Prisma sends some of its queries at once: a read with
+ * several relations runs the relation queries in parallel (its query interpreter's `join` node),
+ * and so does domain code that awaits `Promise.all` on a `tx`. pg queues them but warns ("Calling
+ * client.query() when the client is already executing a query is deprecated"), and pg 9 will
+ * refuse them. Queue them here instead, in the order they were sent — what pg did — and let commit
+ * and rollback wait for the queue. ADR 0025.
+ */
+function oneQueryAtATimeInTransactions(factory: PrismaPg): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (...args) => serialise(await startTransaction(...args));
+    return adapter;
+  };
+  return factory;
+}
+
+function serialise(tx: Transaction): Transaction {
+  let queue: Promise<unknown> = Promise.resolve();
+  const inTurn = <A extends unknown[], R>(run: (...args: A) => Promise<R>) => {
+    return (...args: A): Promise<R> => {
+      const result = queue.then(() => run(...args));
+      queue = result.catch(() => undefined);
+      return result;
+    };
+  };
+  tx.queryRaw = inTurn(tx.queryRaw.bind(tx));
+  tx.executeRaw = inTurn(tx.executeRaw.bind(tx));
+  tx.commit = inTurn(tx.commit.bind(tx));
+  tx.rollback = inTurn(tx.rollback.bind(tx));
+  return tx;
 }

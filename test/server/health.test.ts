@@ -27,7 +27,7 @@ describe("/healthz checks", () => {
     expect(report.ok).toBe(false);
     expect(report.checks.database).toEqual({ ok: true });
     expect(report.checks.redis?.ok).toBe(false);
-    expect(report.checks.redis?.detail).toBeTruthy();
+    expect(report.checks.redis?.detail).toBe("Redis is unreachable at 127.0.0.1:1");
   });
 
   it("reports a closed database down", async () => {
