@@ -110,7 +110,12 @@ export function cronPeriodMs(pattern: string, timeZone: string): number {
   let longest = 0;
   for (let hour = startHour; hour < startHour + hours; hour++) {
     const fields = Object.fromEntries(format.formatToParts(new Date(hour * 3_600_000)).map((p) => [p.type, p.value]));
-    const local = [Number(fields.hour), Number(fields.day), Number(fields.month), weekdayNumber[fields.weekday ?? ""] ?? -1] as const;
+    const local = [
+      Number(fields.hour),
+      Number(fields.day),
+      Number(fields.month),
+      weekdayNumber[fields.weekday ?? ""] ?? -1,
+    ] as const;
     for (let minute = 0; minute < 60; minute++) {
       if (!cron.matchesFields(minute, ...local)) continue;
       const at = hour * 60 + minute;
