@@ -197,6 +197,15 @@ export const en: Record<MessageKey, string> = {
   "jobs.updated": "Updated",
   "jobs.retry": "Queue again",
   "jobs.retried": "The job is queued again.",
+  "jobs.trouble.title": "Lost and interrupted jobs",
+  "jobs.trouble.lead":
+    "Jobs Redis lost that were sent again, and runs interrupted (their process died or froze) that were run again. Most end well; this records that it happened.",
+  "jobs.trouble.lost": "Sent again after the queue lost them: {count}",
+  "jobs.trouble.stalls": "Interrupted runs: {count}",
+  "jobs.trouble.empty": "No lost or interrupted jobs.",
+  "jobs.trouble.status": "Status",
+  "jobs.trouble.lostCount": "Times lost",
+  "jobs.trouble.stallCount": "Times interrupted",
 
   "mailbox.title": "Dev mailbox",
   "mailbox.lead": "Without SMTP configured, mail the platform sends is kept here (not available in production).",
