@@ -7,6 +7,7 @@ import { pinoHttp } from "pino-http";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { Services } from "./services.ts";
+import { withDatabaseOutageResponses } from "./database-outage.ts";
 import { checkHealth } from "./health.ts";
 
 /**
@@ -91,7 +92,10 @@ export function createApp(options: { services: Services; build: ServerBuild | ((
   app.all(
     "*",
     createRequestHandler({
-      build: options.build,
+      build:
+        typeof options.build === "function"
+          ? async () => withDatabaseOutageResponses(await (options.build as () => Promise<ServerBuild>)(), services.log)
+          : withDatabaseOutageResponses(options.build, services.log),
       mode: services.env.NODE_ENV,
       getLoadContext: (req, res) => ({ services, cspNonce: res.locals.cspNonce as string, clientIp: req.ip }),
     }),

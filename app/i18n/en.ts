@@ -221,6 +221,9 @@ export const en: Record<MessageKey, string> = {
   "notFound.body": "The page you asked for does not exist or was removed.",
   "error.title": "Something went wrong",
   "error.body": "The server could not handle the request. We have logged the problem; please try again later.",
+  "error.databaseTitle": "The database cannot be reached right now",
+  "error.databaseBody":
+    "Your request did not take effect: nothing was changed and no payment or transfer was made. Please try again in a moment; trying again is safe.",
   "error.back": "Back to the home page",
 
   "form.required": "This field is required",

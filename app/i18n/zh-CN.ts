@@ -213,6 +213,8 @@ export const zhCN = {
   "notFound.body": "您访问的页面不存在或已被移除。",
   "error.title": "出错了",
   "error.body": "服务器处理请求时出错，我们已记录此问题。请稍后再试。",
+  "error.databaseTitle": "数据库暂时无法连接",
+  "error.databaseBody": "您的操作没有生效：没有任何数据被更改，也没有发生任何付款或转账。请稍后重试，重试是安全的。",
   "error.back": "返回首页",
 
   "form.required": "此项为必填",
