@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**"],
+          exclude: ["test/e2e/**", "test/faults/**"],
           setupFiles: ["test/support/setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -23,6 +23,19 @@ export default defineConfig({
           setupFiles: ["test/support/setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          pool: "forks",
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // `npm run test:faults`: processes and servers killed and restarted on their own ports (ADR 0026).
+          name: "faults",
+          include: ["test/faults/**/*.test.ts"],
+          setupFiles: ["test/support/setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
           pool: "forks",
           fileParallelism: false,
         },

@@ -19,7 +19,7 @@ export { logout } from "#domain/identity/sessions.ts";
 export { signUp } from "#domain/identity/signup.ts";
 export { getPlatformCounts } from "#domain/identity/stats.ts";
 export { listZones } from "#domain/identity/zones.ts";
-export { countJobsByStatus, listFailedJobs, retryJob } from "#domain/jobs/admin.ts";
+export { countJobsByStatus, listFailedJobs, listQueueTrouble, retryJob } from "#domain/jobs/admin.ts";
 export { listDevMailbox } from "#domain/mail/dev-mailbox.ts";
 export { listManagedOrganisations } from "#domain/identity/members.ts";
 // ledger pages

@@ -229,6 +229,15 @@ export function ErrorBoundary() {
         </section>
       );
     }
+    if (error.status === 503 && (error.data as { reason?: string } | null)?.reason === "database-unavailable") {
+      return (
+        <section className="panel error-page" role="alert">
+          <h1>{t("error.databaseTitle")}</h1>
+          <p>{t("error.databaseBody")}</p>
+          <Link to="/">{t("error.back")}</Link>
+        </section>
+      );
+    }
     if (error.status === 404) {
       return (
         <section className="panel error-page">

@@ -6,6 +6,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { ServerBuild } from "@remix-run/node";
 import type { Services } from "./services.ts";
+import { withDatabaseOutageResponses } from "./database-outage.ts";
 import { checkHealth } from "./health.ts";
 import { sendProblem } from "./problem-page.ts";
 import { createRequestHandler } from "./remix-handler.ts";
@@ -83,7 +84,8 @@ export function createApp(options: { services: Services; build: ServerBuild }): 
   app.all(
     "*",
     createRequestHandler({
-      build: options.build,
+      // Inside the generic error wrapper: a database outage is a 503 saying nothing changed (ADR 0026).
+      build: withDatabaseOutageResponses(options.build, services.log),
       // Development is the default of `npm start`: it must not show stacks to visitors either.
       mode: services.env.NODE_ENV === "test" ? "test" : "production",
       log: services.log,

@@ -5,6 +5,8 @@
  */
 export interface CronPattern {
   matches(date: Date): boolean;
+  /** The same test on local calendar fields (weekday 0 = Sunday). */
+  matchesFields(minute: number, hour: number, day: number, month: number, weekday: number): boolean;
 }
 
 const FIELDS = [
@@ -39,20 +41,25 @@ export function parseCron(pattern: string, timeZone: string): CronPattern {
     weekday: "short",
   });
   const weekdayNumber: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+  const matchesFields = (minute: number, hour: number, day: number, month: number, weekday: number) => {
+    if (!minutes.has(minute) || !hours.has(hour) || !months.has(month)) return false;
+    const dayMatch = days.has(day);
+    const weekdayMatch = weekdays.has(weekday);
+    if (dayRestricted && weekdayRestricted) return dayMatch || weekdayMatch;
+    return dayMatch && weekdayMatch;
+  };
   return {
     matches(date) {
       const fields = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
-      const minute = Number(fields.minute);
-      const hour = Number(fields.hour);
-      const day = Number(fields.day);
-      const month = Number(fields.month);
-      const weekday = weekdayNumber[fields.weekday ?? ""] ?? -1;
-      if (!minutes.has(minute) || !hours.has(hour) || !months.has(month)) return false;
-      const dayMatch = days.has(day);
-      const weekdayMatch = weekdays.has(weekday);
-      if (dayRestricted && weekdayRestricted) return dayMatch || weekdayMatch;
-      return dayMatch && weekdayMatch;
+      return matchesFields(
+        Number(fields.minute),
+        Number(fields.hour),
+        Number(fields.day),
+        Number(fields.month),
+        weekdayNumber[fields.weekday ?? ""] ?? -1,
+      );
     },
+    matchesFields,
   };
 }
 
@@ -73,4 +80,50 @@ function parseField(part: string, field: (typeof FIELDS)[number], pattern: strin
     for (let v = from; v <= to; v += step) values.add(v);
   }
   return values;
+}
+
+const periodCache = new Map<string, number>();
+
+/**
+ * The longest gap between two fires of a five-field pattern over eight days (enough for daily
+ * and weekly patterns; one that fires less often reports eight days). /healthz allows a schedule
+ * this long plus a grace before it calls it overdue. Reads the local fields once an hour, so it
+ * assumes a zone whose offset is whole hours (Asia/Shanghai).
+ */
+export function cronPeriodMs(pattern: string, timeZone: string): number {
+  const cacheKey = `${timeZone} ${pattern}`;
+  const cached = periodCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const cron = parseCron(pattern, timeZone);
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    hour: "numeric",
+    day: "numeric",
+    month: "numeric",
+    weekday: "short",
+  });
+  const weekdayNumber: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+  const hours = 8 * 24;
+  const startHour = Math.floor(Date.UTC(2026, 0, 5) / 3_600_000);
+  let previous: number | undefined;
+  let longest = 0;
+  for (let hour = startHour; hour < startHour + hours; hour++) {
+    const fields = Object.fromEntries(format.formatToParts(new Date(hour * 3_600_000)).map((p) => [p.type, p.value]));
+    const local = [
+      Number(fields.hour),
+      Number(fields.day),
+      Number(fields.month),
+      weekdayNumber[fields.weekday ?? ""] ?? -1,
+    ] as const;
+    for (let minute = 0; minute < 60; minute++) {
+      if (!cron.matchesFields(minute, ...local)) continue;
+      const at = hour * 60 + minute;
+      if (previous !== undefined) longest = Math.max(longest, at - previous);
+      previous = at;
+    }
+  }
+  const period = (longest || hours * 60) * 60_000;
+  periodCache.set(cacheKey, period);
+  return period;
 }

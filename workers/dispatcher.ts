@@ -7,11 +7,15 @@ import {
   enqueueScheduledRun,
   findOutboxJob,
   findStaleDispatchedJobs,
+  listDispatchedJobs,
   markOutboxJobDone,
   recordOutboxFailure,
+  recordStalledRun,
   releaseDispatchedJobs,
+  releaseLostJobs,
   type ClaimedOutboxJob,
 } from "#domain/jobs/outbox-rows.ts";
+import { recordScheduleTick } from "#domain/jobs/schedule-ticks.ts";
 import type { MailTransport } from "#domain/mail/transport.ts";
 import type { SearchEngine } from "#search/engine.ts";
 import { parseCron } from "./cron.ts";
@@ -53,6 +57,12 @@ export interface RunnerTuning {
   handOffTimeoutMs: number;
   /** In-process scheduler tick, ms. */
   scheduleTickMs: number;
+  /** BullMQ: how often dispatched rows are compared with the queue (also at every reconnect), ms. */
+  lossCheckIntervalMs: number;
+  /** BullMQ: how often the job schedulers are registered again (also at every reconnect), ms. */
+  scheduleSyncIntervalMs: number;
+  /** BullMQ: how often the worker looks for runs whose worker stopped renewing their lock, ms. */
+  stalledIntervalMs: number;
 }
 
 export const defaultTuning: RunnerTuning = {
@@ -65,6 +75,9 @@ export const defaultTuning: RunnerTuning = {
   prefix: "bull",
   handOffTimeoutMs: 5_000,
   scheduleTickMs: 15_000,
+  lossCheckIntervalMs: 15_000,
+  scheduleSyncIntervalMs: 60_000,
+  stalledIntervalMs: 30_000,
 };
 
 export interface StartJobRunnerOptions {
@@ -132,7 +145,7 @@ function childLogger(log: JobLogger, bindings: object): JobLogger {
 }
 
 /** A loop that runs `pass` every `intervalMs` (at once again when the pass says there is more), and stops cleanly. */
-function startLoop(intervalMs: number, pass: () => Promise<boolean>, log: JobLogger, what: string) {
+function startLoop(intervalMs: number, pass: () => Promise<boolean>, log: JobLogger, what: string, firstRunMs = 0) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -150,7 +163,7 @@ function startLoop(intervalMs: number, pass: () => Promise<boolean>, log: JobLog
       if (!stopped) timer = setTimeout(run, more ? 0 : intervalMs);
     })();
   };
-  timer = setTimeout(run, 0);
+  timer = setTimeout(run, firstRunMs);
   return {
     wake() {
       if (stopped || running) return;
@@ -257,8 +270,9 @@ function startInProcessScheduler(shared: Shared) {
     for (let minute = Math.max(lastMinute + 1, currentMinute - 60); minute <= currentMinute; minute++) {
       const fireAt = new Date(minute * 60_000);
       for (const { schedule, cron } of compiled) {
-        if (cron.matches(fireAt))
-          await enqueueScheduledRun(shared.db, { name: schedule.job, payload: schedule.payload ?? {}, fireAt });
+        if (!cron.matches(fireAt)) continue;
+        await enqueueScheduledRun(shared.db, { name: schedule.job, payload: schedule.payload ?? {}, fireAt });
+        await recordScheduleTick(shared.db, { id: schedule.id, job: schedule.job, fireAt, now: shared.now() });
       }
     }
     lastMinute = currentMinute;
@@ -302,6 +316,12 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
       const fireMillis = Number(/(\d+)$/.exec(job.id ?? "")?.[1] ?? job.timestamp);
       const fireAt = new Date(Math.floor(fireMillis / 60_000) * 60_000);
       const created = await enqueueScheduledRun(db, { name: job.name, payload: job.data.payload, fireAt });
+      await recordScheduleTick(db, {
+        id: job.data.scheduleId,
+        job: job.name,
+        fireAt: new Date(fireMillis),
+        now: shared.now(),
+      });
       if (created) loop.wake();
       return;
     }
@@ -336,8 +356,19 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
           connection: workerConnection,
           prefix: tuning.prefix,
           concurrency: tuning.concurrency,
+          stalledInterval: tuning.stalledIntervalMs,
         });
   worker?.on("error", onRedisError);
+  // A run whose worker died or froze: BullMQ runs it again (or gives it up after two stalls, when
+  // the loss check below sends it again). Counted on the row for admins.
+  worker?.on("stalled", (jobId: string) => {
+    const outboxId = /^ob-(\d+)$/.exec(jobId)?.[1];
+    log.warn({ key: jobId }, "a job's run was interrupted (stalled); BullMQ takes it up again");
+    if (outboxId)
+      recordStalledRun(db, BigInt(outboxId)).catch((error: unknown) =>
+        log.warn({ key: jobId, err: errorMessage(error) }, "could not count a stalled run"),
+      );
+  });
 
   const handOff = async (rows: ClaimedOutboxJob[]) => {
     const jobs = rows.map((row) => ({
@@ -355,15 +386,10 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
     await withTimeout(queue.addBulk(jobs), tuning.handOffTimeoutMs, "adding jobs to the queue");
   };
 
-  let lastStaleCheck = 0;
   const loop = startLoop(
     tuning.pollIntervalMs,
     async () => {
       const now = shared.now();
-      if (now.getTime() - lastStaleCheck >= Math.min(tuning.staleAfterMs, 60_000)) {
-        lastStaleCheck = now.getTime();
-        await redispatchStale(now);
-      }
       const rows = await claimOutboxJobs({ db, limit: tuning.batchSize, now, handOff });
       if (rows.length > 0) log.debug({ count: rows.length }, "outbox rows dispatched to BullMQ");
       return rows.length === tuning.batchSize;
@@ -372,29 +398,87 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
     "dispatcher",
   );
 
-  /** Rows marked dispatched whose BullMQ job is gone (Redis lost it, or it was removed) go back to pending. */
-  const redispatchStale = async (now: Date) => {
-    const stale = await findStaleDispatchedJobs(db, {
-      olderThan: new Date(now.getTime() - tuning.staleAfterMs),
-      limit: tuning.batchSize,
-    });
-    const gone: bigint[] = [];
-    for (const row of stale) {
-      const job = await withTimeout(queue.getJob(outboxJobId(row.id)), tuning.handOffTimeoutMs, "looking up a job");
-      if (!job) gone.push(row.id);
+  /**
+   * Dispatched rows whose BullMQ job is gone (Redis restarted without its data, or BullMQ gave the
+   * job up after it stalled twice) go back to pending and are sent again. Every dispatched row's
+   * job was added before the row was marked, and a job stays in Redis until a day after it
+   * completed, so a missing job is a lost one.
+   */
+  const checkForLostJobs = async () => {
+    // Rows marked in the last seconds may belong to a claim whose transaction is still open.
+    const updatedBefore = new Date(shared.now().getTime() - 2_000);
+    let afterId = 0n;
+    let released = 0;
+    for (;;) {
+      const rows = await listDispatchedJobs(db, { afterId, limit: 500, updatedBefore });
+      if (rows.length === 0) break;
+      afterId = rows[rows.length - 1]!.id;
+      const pipeline = queueConnection.pipeline();
+      for (const row of rows) pipeline.exists(queue.toKey(outboxJobId(row.id)));
+      const results = await withTimeout(pipeline.exec(), tuning.handOffTimeoutMs, "looking up jobs");
+      if (!results) break;
+      const lost = rows.filter((_row, i) => {
+        const [error, exists] = results[i] ?? [new Error("no reply"), 1];
+        return !error && exists === 0;
+      });
+      released += await releaseLostJobs(db, lost, `lost by the queue; sent again at ${shared.now().toISOString()}`);
     }
-    const released = await releaseDispatchedJobs(db, gone);
-    if (released > 0) log.warn({ released }, "dispatched outbox rows had no BullMQ job; dispatching them again");
+    if (released > 0) {
+      log.warn({ released }, "dispatched outbox rows had no BullMQ job (lost by Redis); dispatching them again");
+      loop.wake();
+    }
   };
 
+  /** Registers the job schedulers (again): at start, at every reconnect and on a timer. */
+  const registerSchedules = async () => {
+    if (shared.schedules.length === 0) return;
+    const missing = await syncSchedulers(queue, shared.schedules, tuning.handOffTimeoutMs);
+    if (missing.length > 0 && schedulesRegistered)
+      log.warn({ schedules: missing }, "job schedulers were missing from Redis (restarted?); registered them again");
+    schedulesRegistered = true;
+  };
+  let schedulesRegistered = false;
+
+  const upkeep = (what: "schedules" | "lost jobs", pass: () => Promise<void>, intervalMs: number, firstRunMs = 0) => {
+    const failed = throttledWarn(log, `could not check ${what} now; will try again`);
+    return startLoop(
+      intervalMs,
+      async () => {
+        try {
+          await pass();
+        } catch (error) {
+          // Redis away: the next reconnect or pass tries again.
+          failed(error);
+        }
+        return false;
+      },
+      log,
+      what,
+      firstRunMs,
+    );
+  };
   try {
-    await syncSchedulers(queue, shared.schedules, tuning.handOffTimeoutMs);
+    await registerSchedules();
   } catch (error) {
     log.warn(
       { err: errorMessage(error) },
-      "could not register job schedulers now; they are registered at the next start",
+      "could not register job schedulers now (Redis unreachable?); registering them when Redis is back",
     );
   }
+  const scheduleLoop = upkeep(
+    "schedules",
+    registerSchedules,
+    tuning.scheduleSyncIntervalMs,
+    tuning.scheduleSyncIntervalMs,
+  );
+  const lossLoop = upkeep("lost jobs", checkForLostJobs, tuning.lossCheckIntervalMs);
+  // 'ready' fires at the first connect and after every reconnect: a Redis that restarted empty
+  // gets its schedulers back and its lost jobs re-sent at once, not at the next process start.
+  queueConnection.on("ready", () => {
+    scheduleLoop.wake();
+    lossLoop.wake();
+  });
+
   log.info(
     { mode: "bullmq", queue: tuning.queueName, worker: Boolean(worker), jobs: shared.registry.names() },
     "job runner started",
@@ -404,7 +488,7 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
     mode: "bullmq",
     wake: () => loop.wake(),
     async stop() {
-      await loop.stop();
+      await Promise.all([loop.stop(), scheduleLoop.stop(), lossLoop.stop()]);
       // A graceful close waits for running jobs, but never returns while Redis is unreachable.
       if (workerConnection.status === "ready") await worker?.close();
       else {
@@ -418,7 +502,10 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
   };
 }
 
-async function syncSchedulers(queue: Queue, schedules: JobSchedule[], timeoutMs: number) {
+/** Upserts every schedule's job scheduler and removes unknown ones; returns the ids that were missing. */
+async function syncSchedulers(queue: Queue, schedules: JobSchedule[], timeoutMs: number): Promise<string[]> {
+  const before = await withTimeout(queue.getJobSchedulers(), timeoutMs, "listing job schedulers");
+  const present = new Set(before.map((existing) => existing.id ?? existing.key));
   for (const schedule of schedules) {
     await withTimeout(
       queue.upsertJobScheduler(
@@ -440,10 +527,8 @@ async function syncSchedulers(queue: Queue, schedules: JobSchedule[], timeoutMs:
     );
   }
   const wanted = new Set(schedules.map((s) => s.id));
-  for (const existing of await withTimeout(queue.getJobSchedulers(), timeoutMs, "listing job schedulers")) {
-    const id = existing.id ?? existing.key;
-    if (!wanted.has(id)) await queue.removeJobScheduler(id);
-  }
+  for (const id of present) if (!wanted.has(id)) await queue.removeJobScheduler(id);
+  return schedules.map((s) => s.id).filter((id) => !present.has(id));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -199,6 +199,15 @@ export const en: Record<MessageKey, string> = {
   "jobs.updated": "Updated",
   "jobs.retry": "Queue again",
   "jobs.retried": "The job is queued again.",
+  "jobs.trouble.title": "Lost and interrupted jobs",
+  "jobs.trouble.lead":
+    "Jobs Redis lost that were sent again, and runs interrupted (their process died or froze) that were run again. Most end well; this records that it happened.",
+  "jobs.trouble.lost": "Sent again after the queue lost them: {count}",
+  "jobs.trouble.stalls": "Interrupted runs: {count}",
+  "jobs.trouble.empty": "No lost or interrupted jobs.",
+  "jobs.trouble.status": "Status",
+  "jobs.trouble.lostCount": "Times lost",
+  "jobs.trouble.stallCount": "Times interrupted",
 
   "mailbox.title": "Dev mailbox",
   "mailbox.lead":
@@ -218,6 +227,9 @@ export const en: Record<MessageKey, string> = {
   "error.requestId": "Request id: {id}",
   "expired.title": "This page has expired",
   "expired.reload": "Reload the page",
+  "error.databaseTitle": "The database cannot be reached right now",
+  "error.databaseBody":
+    "Your request did not take effect: nothing was changed and no payment or transfer was made. Please try again in a moment; trying again is safe.",
   "error.back": "Back to the home page",
 
   "form.required": "This field is required",

@@ -191,6 +191,15 @@ export const zhCN = {
   "jobs.updated": "更新时间",
   "jobs.retry": "重新排队",
   "jobs.retried": "任务已重新排队。",
+  "jobs.trouble.title": "队列丢失与中断",
+  "jobs.trouble.lead":
+    "Redis 丢失后已重新发送的任务，以及执行中被中断（进程退出或卡住）后重新执行的任务。它们最终多半成功，这里记下发生过的事。",
+  "jobs.trouble.lost": "队列丢失后重发：{count} 次",
+  "jobs.trouble.stalls": "执行中断：{count} 次",
+  "jobs.trouble.empty": "没有丢失或中断的任务。",
+  "jobs.trouble.status": "状态",
+  "jobs.trouble.lostCount": "丢失次数",
+  "jobs.trouble.stallCount": "中断次数",
 
   "mailbox.title": "开发邮箱",
   "mailbox.lead": "未配置 SMTP 时，平台发出的邮件保存在这里（仅平台管理员可见，生产环境不可用）。",
@@ -209,6 +218,8 @@ export const zhCN = {
   "error.requestId": "请求编号：{id}",
   "expired.title": "页面已过期",
   "expired.reload": "刷新页面",
+  "error.databaseTitle": "数据库暂时无法连接",
+  "error.databaseBody": "您的操作没有生效：没有任何数据被更改，也没有发生任何付款或转账。请稍后重试，重试是安全的。",
   "error.back": "返回首页",
 
   "form.required": "此项为必填",

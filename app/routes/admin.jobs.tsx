@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { countJobsByStatus, listFailedJobs, retryJob } from "../domain.server.ts";
+import { countJobsByStatus, listFailedJobs, listQueueTrouble, retryJob } from "../domain.server.ts";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { DateTime } from "../components/datetime.tsx";
 import { FormAlert, type FailureLike } from "../components/form.tsx";
@@ -12,9 +12,25 @@ import { useT } from "../utils/i18n.tsx";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "read:jobs:any");
   const db = context.services.database.prisma;
-  const [failed, counts] = await Promise.all([listFailedJobs({ db, limit: 100 }), countJobsByStatus({ db })]);
+  const [failed, counts, trouble] = await Promise.all([
+    listFailedJobs({ db, limit: 100 }),
+    countJobsByStatus({ db }),
+    listQueueTrouble({ db, limit: 50 }),
+  ]);
   return {
     counts,
+    trouble: {
+      totals: trouble.totals,
+      jobs: trouble.jobs.map((job) => ({
+        id: String(job.id),
+        name: job.name,
+        status: job.status,
+        stalls: job.stalls,
+        lostInQueue: job.lostInQueue,
+        lastError: job.lastError,
+        updatedAt: job.updatedAt.toISOString(),
+      })),
+    },
     failed: failed.map((job) => ({
       id: String(job.id),
       name: job.name,
@@ -41,7 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AdminJobs() {
-  const { failed, counts } = useLoaderData<typeof loader>();
+  const { failed, counts, trouble } = useLoaderData<typeof loader>();
   const result = useActionData<FailureLike | { ok: true }>();
   const t = useT();
   return (
@@ -93,6 +109,50 @@ export default function AdminJobs() {
                         {t("jobs.retry")}
                       </button>
                     </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h2>{t("jobs.trouble.title")}</h2>
+      <p className="muted">{t("jobs.trouble.lead")}</p>
+      <p>
+        <span className="badge" data-testid="jobs-lost">
+          {t("jobs.trouble.lost", { count: String(trouble.totals.lostInQueue) })}
+        </span>
+        <span className="badge" data-testid="jobs-stalls">
+          {t("jobs.trouble.stalls", { count: String(trouble.totals.stalls) })}
+        </span>
+      </p>
+      {trouble.jobs.length === 0 ? (
+        <div className="empty">{t("jobs.trouble.empty")}</div>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">{t("jobs.name")}</th>
+                <th scope="col">{t("jobs.trouble.status")}</th>
+                <th scope="col">{t("jobs.trouble.lostCount")}</th>
+                <th scope="col">{t("jobs.trouble.stallCount")}</th>
+                <th scope="col">{t("jobs.error")}</th>
+                <th scope="col">{t("jobs.updated")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {trouble.jobs.map((job) => (
+                <tr key={job.id}>
+                  <td>
+                    <code>{job.name}</code> #{job.id}
+                  </td>
+                  <td>{job.status}</td>
+                  <td>{job.lostInQueue}</td>
+                  <td>{job.stalls}</td>
+                  <td className="small">{job.lastError}</td>
+                  <td>
+                    <DateTime value={job.updatedAt} />
                   </td>
                 </tr>
               ))}

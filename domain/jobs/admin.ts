@@ -47,3 +47,45 @@ export async function retryJob(options: { db: DbOrTx; id: bigint; now?: Date }):
     params: { id: options.id.toString(), status: exists.status },
   });
 }
+
+export interface TroubledJob {
+  id: bigint;
+  name: string;
+  status: string;
+  attempts: number;
+  stalls: number;
+  lostInQueue: number;
+  lastError: string | null;
+  updatedAt: Date;
+}
+
+/**
+ * Jobs the queue lost (and that were sent again) and runs that were interrupted (BullMQ found
+ * them stalled), with their totals, for the admin page: a job that was lost or interrupted and
+ * then succeeded is not a failure, but an admin should see that it happened (ADR 0026).
+ */
+export async function listQueueTrouble(options: { db: DbOrTx; limit?: number }): Promise<{
+  totals: { lostInQueue: number; stalls: number };
+  jobs: TroubledJob[];
+}> {
+  const where = { OR: [{ stalls: { gt: 0 } }, { lostInQueue: { gt: 0 } }] };
+  const [sums, jobs] = await Promise.all([
+    options.db.outboxJob.aggregate({ where, _sum: { stalls: true, lostInQueue: true } }),
+    options.db.outboxJob.findMany({
+      where,
+      orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+      take: Math.min(Math.max(options.limit ?? 50, 1), 500),
+      select: {
+        id: true,
+        name: true,
+        status: true,
+        attempts: true,
+        stalls: true,
+        lostInQueue: true,
+        lastError: true,
+        updatedAt: true,
+      },
+    }),
+  ]);
+  return { totals: { lostInQueue: sums._sum.lostInQueue ?? 0, stalls: sums._sum.stalls ?? 0 }, jobs };
+}

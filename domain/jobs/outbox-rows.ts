@@ -133,3 +133,42 @@ export async function pruneSettledOutboxJobs(db: DbOrTx, options: { completedBef
   });
   return count;
 }
+
+/** Dispatched rows by id, one page after `afterId`: the dispatcher compares them with the queue. */
+export async function listDispatchedJobs(
+  db: DbOrTx,
+  options: { afterId: bigint; limit: number; updatedBefore: Date },
+): Promise<{ id: bigint; updatedAt: Date }[]> {
+  return db.outboxJob.findMany({
+    where: { status: "dispatched", id: { gt: options.afterId }, updatedAt: { lt: options.updatedBefore } },
+    orderBy: { id: "asc" },
+    take: options.limit,
+    select: { id: true, updatedAt: true },
+  });
+}
+
+/**
+ * Rows whose job the queue no longer holds go back to pending (the next pass sends them again),
+ * counted and noted on the row for admins. Conditional on the row being unchanged since it was
+ * read, so two processes that notice the same loss count it once.
+ */
+export async function releaseLostJobs(
+  db: DbOrTx,
+  rows: { id: bigint; updatedAt: Date }[],
+  note: string,
+): Promise<number> {
+  let released = 0;
+  for (const row of rows) {
+    const { count } = await db.outboxJob.updateMany({
+      where: { id: row.id, status: "dispatched", updatedAt: row.updatedAt },
+      data: { status: "pending", lostInQueue: { increment: 1 }, lastError: note },
+    });
+    released += count;
+  }
+  return released;
+}
+
+/** BullMQ found this row's run stalled (its worker died or froze) and will run it again, or give it up. */
+export async function recordStalledRun(db: DbOrTx, id: bigint): Promise<void> {
+  await db.outboxJob.updateMany({ where: { id }, data: { stalls: { increment: 1 } } });
+}

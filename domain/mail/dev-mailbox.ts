@@ -20,7 +20,10 @@ export async function listDevMailbox(options: {
   limit?: number;
 }): Promise<DevMailboxEntry[]> {
   return options.db.mailMessage.findMany({
-    where: options.to ? { to: { equals: options.to.trim(), mode: "insensitive" } } : {},
+    where: {
+      status: "sent",
+      ...(options.to ? { to: { equals: options.to.trim(), mode: "insensitive" as const } } : {}),
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.min(Math.max(options.limit ?? 50, 1), 500),
   });

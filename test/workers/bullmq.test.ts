@@ -1,9 +1,9 @@
-import { Queue } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "#tests/support/db.ts";
 import { enqueue } from "#domain/jobs/outbox.ts";
-import { listFailedJobs } from "#domain/jobs/admin.ts";
+import { listFailedJobs, listQueueTrouble } from "#domain/jobs/admin.ts";
 import { outboxJobId, startJobRunner, type JobRunner, type RunnerTuning } from "#workers/dispatcher.ts";
 import { logMail, memoryLogger, redisUrlForTests, testEnv, testJobs, uniqueName, waitFor } from "./support.ts";
 
@@ -189,5 +189,55 @@ describe.skipIf(!redisUrl)("BullMQ job runner (REDIS_URL)", () => {
     expect(await db.prisma.outboxJob.count({ where: { name: "test.touch" } })).toBe(1);
     expect(row.runAfter.getTime()).toBe(fire);
     expect(jobs.runs.get(`ob-${row.id}`)).toBe(1);
+    // Each tick is recorded for /healthz, whichever process ran it.
+    const tick = await db.prisma.jobScheduleTick.findUniqueOrThrow({ where: { id: "touch-nightly" } });
+    expect(tick).toMatchObject({ job: "test.touch", ticks: 2 });
+    expect(tick.lastFireAt.getTime()).toBe(fire);
+  });
+  it("notices within seconds that the queue lost a dispatched row's job, sends it again and counts it", async () => {
+    const jobs = testJobs();
+    openQueue();
+    const id = await enqueue(db.prisma, "test.touch", { label: "lost in a Redis restart" });
+    // Dispatched a few seconds ago, then Redis restarted without its data: the job is gone.
+    await db.prisma.outboxJob.update({
+      where: { id },
+      data: { status: "dispatched", updatedAt: new Date(Date.now() - 5_000) },
+    });
+    await start(jobs, redisUrl, { lossCheckIntervalMs: 200 });
+    await waitFor(async () => (await statusOf(id)) === "done", 5_000, "lost row sent again and done");
+    const row = await db.prisma.outboxJob.findUniqueOrThrow({ where: { id } });
+    expect(row.lostInQueue).toBe(1);
+    expect(row.lastError).toMatch(/lost by the queue/);
+    expect(jobs.runs.get(`ob-${id}`)).toBe(1);
+    const trouble = await listQueueTrouble({ db: db.prisma });
+    expect(trouble.totals.lostInQueue).toBe(1);
+    expect(trouble.jobs.map((job) => job.id)).toEqual([id]);
+  });
+
+  it("counts a run interrupted by a worker that stopped mid-job (stalled) and runs it to the end", async () => {
+    const jobs = testJobs();
+    const queue = openQueue();
+    const id = await enqueue(db.prisma, "test.touch", { label: "interrupted" });
+    // A worker takes the job and then freezes: its lock lapses without the job finishing.
+    const frozenConnection = new Redis(redisUrl!, { maxRetriesPerRequest: null });
+    await queue.add("test.touch", { outboxId: id.toString() }, { jobId: outboxJobId(id), attempts: 5 });
+    await db.prisma.outboxJob.update({ where: { id }, data: { status: "dispatched" } });
+    const frozen = new Worker(tuning.queueName!, () => new Promise(() => undefined), {
+      connection: frozenConnection,
+      prefix: tuning.prefix!,
+      lockDuration: 300,
+      skipLockRenewal: true,
+      skipStalledCheck: true,
+    });
+    cleanup.push(async () => {
+      await frozen.close(true);
+      frozenConnection.disconnect();
+    });
+    await waitFor(async () => (await queue.getActiveCount()) === 1, 5_000, "frozen worker took the job");
+    await start(jobs, redisUrl, { stalledIntervalMs: 300 });
+    await waitFor(async () => (await statusOf(id)) === "done", 10_000, "interrupted row done");
+    const row = await db.prisma.outboxJob.findUniqueOrThrow({ where: { id } });
+    expect(row.stalls).toBeGreaterThanOrEqual(1);
+    expect((await listQueueTrouble({ db: db.prisma })).totals.stalls).toBeGreaterThanOrEqual(1);
   });
 });

@@ -150,4 +150,70 @@ describe("sendMail and the dev mailbox", () => {
     expect(sends).toBe(1);
     expect(await listDevMailbox({ db: db.prisma, to: "zhao.lei@example.cn" })).toHaveLength(1);
   });
+  it("holds no database transaction during the SMTP exchange: the claim is committed before it", async () => {
+    const seen: (string | undefined)[] = [];
+    const transport: MailTransport = {
+      kind: "smtp",
+      async send() {
+        // Read through the shared client: an open transaction would hide the uncommitted row.
+        const row = await db.prisma.mailMessage.findUnique({ where: { id: "mail-ob-4" } });
+        seen.push(row?.status);
+      },
+      async close() {},
+    };
+    const options = {
+      db: db.prisma,
+      transport,
+      to: "qian.li@example.cn",
+      template: "password-reset" as const,
+      locale: "en" as const,
+      params: { resetPath: "/reset/t4" },
+      appUrl: "http://localhost:3000",
+      dedupeKey: "ob-4",
+    };
+    expect((await sendMail(options)).sent).toBe(true);
+    expect(seen).toEqual(["sending"]);
+    const row = await db.prisma.mailMessage.findUniqueOrThrow({ where: { id: "mail-ob-4" } });
+    expect(row.status).toBe("sent");
+    expect(row.sentAt).toBeInstanceOf(Date);
+    // A retry after the acknowledged send (the job ran again) mails nothing.
+    expect((await sendMail(options)).sent).toBe(false);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("sends a message whose earlier run died mid-send once its claim is old, and not before", async () => {
+    await db.prisma.mailMessage.create({
+      data: {
+        id: "mail-ob-5",
+        to: "sun.yu@example.cn",
+        subject: "s",
+        text: "t",
+        transport: "smtp",
+        status: "sending",
+        claimedAt: new Date(Date.now() - 10 * 60_000),
+      },
+    });
+    let sends = 0;
+    const transport: MailTransport = {
+      kind: "smtp",
+      async send() {
+        sends++;
+      },
+      async close() {},
+    };
+    const options = {
+      db: db.prisma,
+      transport,
+      to: "sun.yu@example.cn",
+      template: "password-reset" as const,
+      locale: "en" as const,
+      params: { resetPath: "/reset/t5" },
+      appUrl: "http://localhost:3000",
+      dedupeKey: "ob-5",
+    };
+    expect(await listDevMailbox({ db: db.prisma, to: "sun.yu@example.cn" })).toHaveLength(0);
+    expect((await sendMail(options)).sent).toBe(true);
+    expect(sends).toBe(1);
+    expect(await listDevMailbox({ db: db.prisma, to: "sun.yu@example.cn" })).toHaveLength(1);
+  });
 });
