@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**"],
+          exclude: ["test/e2e/**", "test/faults/**"],
           setupFiles: ["test/support/setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -23,6 +23,18 @@ export default defineConfig({
           setupFiles: ["test/support/setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          pool: "forks",
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "faults",
+          include: ["test/faults/**/*.test.ts"],
+          setupFiles: ["test/support/setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           pool: "forks",
           fileParallelism: false,
         },
