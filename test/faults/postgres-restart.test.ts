@@ -121,7 +121,12 @@ describe.skipIf(missing)("PostgreSQL restart and a 20 s outage under load", () =
     const startedAt = Date.now();
     await waitFor("a deposit after the outage", () => lastSuccessAt > startedAt, 60_000, 50);
     const outageRecoveryMs = lastSuccessAt - startedAt;
-    await waitFor("/healthz 200 after the outage", () => health.some((h) => h.at > startedAt && h.status === 200), 30_000, 50);
+    await waitFor(
+      "/healthz 200 after the outage",
+      () => health.some((h) => h.at > startedAt && h.status === 200),
+      30_000,
+      50,
+    );
     const healthRecoveryMs = health.find((h) => h.at > startedAt && h.status === 200)!.at - startedAt;
     await sleep(2_000);
     running = false;
@@ -136,8 +141,14 @@ describe.skipIf(missing)("PostgreSQL restart and a 20 s outage under load", () =
 
     // /healthz was truthful: 503 (or no answer) throughout the outage, 200 after.
     expect(healthDuringOutage.length, "health samples during the outage").toBeGreaterThan(10);
-    expect(healthDuringOutage.filter((h) => h.status === 200), "/healthz said 200 with the database down").toEqual([]);
-    expect(healthDuringOutage.every((h) => h.status === 503), "/healthz answers 503 while the database is down").toBe(true);
+    expect(
+      healthDuringOutage.filter((h) => h.status === 200),
+      "/healthz said 200 with the database down",
+    ).toEqual([]);
+    expect(
+      healthDuringOutage.every((h) => h.status === 503),
+      "/healthz answers 503 while the database is down",
+    ).toBe(true);
     expect(failures, "the outage was felt by the clients").toBeGreaterThan(0);
     expect(lastFailureAt).toBeLessThan(startedAt + 30_000);
     // Neither process died of it.

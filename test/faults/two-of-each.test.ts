@@ -67,7 +67,9 @@ describe.skipIf(missing)("two web processes and two workers on one database", ()
         code: "escrow-hold" as const,
         pending: true,
         timeoutAt,
-        postings: [{ debit: addresses.orgWallet(holdOrgs[i % 3]!), credit: "platform:fees", amount: 1_000n + BigInt(i) }],
+        postings: [
+          { debit: addresses.orgWallet(holdOrgs[i % 3]!), credit: "platform:fees", amount: 1_000n + BigInt(i) },
+        ],
         metadata: { holdNo: i },
       })),
     });
@@ -84,14 +86,20 @@ describe.skipIf(missing)("two web processes and two workers on one database", ()
     const [webA, webB] = await Promise.all([spawnWeb(env), spawnWeb(env)]);
     const workers = [spawnWorker(env), spawnWorker(env)];
     processes.push(webA, webB, ...workers);
-    for (const w of workers) await waitFor("a worker to start", () => w.output().includes("job runner started"), 60_000);
+    for (const w of workers)
+      await waitFor("a worker to start", () => w.output().includes("job runner started"), 60_000);
 
     let probing = true;
     const health: number[] = [];
     const probe = (async () => {
       while (probing) {
         for (const web of [webA, webB])
-          health.push(await fetch(`${web.url}/healthz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, () => 0));
+          health.push(
+            await fetch(`${web.url}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          );
         await sleep(500);
       }
     })();
@@ -106,10 +114,15 @@ describe.skipIf(missing)("two web processes and two workers on one database", ()
     const drainMs = await waitForOutboxDrained(db, 180_000);
     probing = false;
     await probe;
-    console.info(`[faults] two webs, two workers: ${ids.length} jobs drained in ${Date.now() - start} ms (${drainMs} ms of waiting)`);
+    console.info(
+      `[faults] two webs, two workers: ${ids.length} jobs drained in ${Date.now() - start} ms (${drainMs} ms of waiting)`,
+    );
 
     expect(health.length).toBeGreaterThan(0);
-    expect(health.filter((s) => s !== 200), "/healthz of either web not 200 while both ran").toEqual([]);
+    expect(
+      health.filter((s) => s !== 200),
+      "/healthz of either web not 200 while both ran",
+    ).toEqual([]);
     for (const p of processes) expect(p.child.exitCode, p.output().slice(-2000)).toBeNull();
 
     // Every outbox row ran as exactly one BullMQ job, started once.
@@ -119,30 +132,44 @@ describe.skipIf(missing)("two web processes and two workers on one database", ()
       // BullMQ trims the completed set whenever any job finishes, to that job's keep count: wait for
       // a scheduler tick to finish after the outbox jobs did, then their records must still be there.
       const drainedAt = Date.now();
-      await waitFor("a scheduler tick to finish after the outbox jobs", async () => {
-        const jobs = await queue.getCompleted(0, 50);
-        return jobs.some((j) => "scheduleId" in (j.data as object) && (j.finishedOn ?? 0) > drainedAt);
-      }, 75_000, 1_000);
+      await waitFor(
+        "a scheduler tick to finish after the outbox jobs",
+        async () => {
+          const jobs = await queue.getCompleted(0, 50);
+          return jobs.some((j) => "scheduleId" in (j.data as object) && (j.finishedOn ?? 0) > drainedAt);
+        },
+        75_000,
+        1_000,
+      );
       // The outbox row is marked done inside the processor, a moment before BullMQ records the completion.
-      const completed = await waitFor("BullMQ to record every job's completion", async () => {
-        const jobs = await queue.getCompleted(0, -1);
-        const seen = new Set(jobs.map((j) => j.id));
-        return ids.every((id) => seen.has(`ob-${id}`)) ? jobs : null;
-      }, 10_000).catch(async (error: unknown) => {
+      const completed = await waitFor(
+        "BullMQ to record every job's completion",
+        async () => {
+          const jobs = await queue.getCompleted(0, -1);
+          const seen = new Set(jobs.map((j) => j.id));
+          return ids.every((id) => seen.has(`ob-${id}`)) ? jobs : null;
+        },
+        10_000,
+      ).catch(async (error: unknown) => {
         const seen = new Set((await queue.getCompleted(0, -1)).map((j) => j.id));
         const notSeen = ids.filter((id) => !seen.has(`ob-${id}`));
-        const states = await Promise.all(notSeen.map(async (id) => {
-          const job = await queue.getJob(`ob-${id}`);
-          const row = await db.outboxJob.findUnique({ where: { id } });
-          return `${id} ${row?.name} row=${row?.status}/${row?.attempts} job=${job ? await job.getState() : "none"} ${job?.attemptsStarted}/${job?.attemptsMade} ${job?.failedReason ?? ""}`;
-        }));
+        const states = await Promise.all(
+          notSeen.map(async (id) => {
+            const job = await queue.getJob(`ob-${id}`);
+            const row = await db.outboxJob.findUnique({ where: { id } });
+            return `${id} ${row?.name} row=${row?.status}/${row?.attempts} job=${job ? await job.getState() : "none"} ${job?.attemptsStarted}/${job?.attemptsMade} ${job?.failedReason ?? ""}`;
+          }),
+        );
         throw new Error(`${String(error)}: ${states.join("; ")}`);
       });
       const byId = new Map<string, number>();
       for (const job of completed) byId.set(job.id!, (byId.get(job.id!) ?? 0) + 1);
       for (const id of ids) expect(byId.get(`ob-${id}`), `BullMQ jobs for outbox row ${id}`).toBe(1);
       const started = completed.filter((j) => ids.some((id) => j.id === `ob-${id}`)).map((j) => j.attemptsStarted);
-      expect(started.filter((n) => n !== 1), "jobs started more than once").toEqual([]);
+      expect(
+        started.filter((n) => n !== 1),
+        "jobs started more than once",
+      ).toEqual([]);
       expect((await queue.getFailed()).length).toBe(0);
     } finally {
       await queue.close();

@@ -66,7 +66,12 @@ describe.skipIf(missing)("worker SIGKILL mid-batch of auction closes", () => {
     const restartedAt = Date.now();
     const second = spawnWorker(env);
     workers.push(second);
-    await waitFor(`all ${AUCTIONS} auctions closed after the restart`, async () => (await closedCount()) === AUCTIONS, 150_000, 250);
+    await waitFor(
+      `all ${AUCTIONS} auctions closed after the restart`,
+      async () => (await closedCount()) === AUCTIONS,
+      150_000,
+      250,
+    );
     const closedAfterMs = Date.now() - restartedAt;
     const drainedAfterMs = (await waitForOutboxDrained(db, 120_000)) + closedAfterMs;
     console.info(
@@ -97,6 +102,10 @@ describe.skipIf(missing)("worker SIGKILL mid-batch of auction closes", () => {
     await expectLedgerReconciles(db);
     // The restarted worker keeps working: a new job runs.
     const id = await enqueue(db, "ledger.reconcile", {});
-    await waitFor("a job after the restart", async () => (await db.outboxJob.findUnique({ where: { id } }))?.status === "done", 60_000);
+    await waitFor(
+      "a job after the restart",
+      async () => (await db.outboxJob.findUnique({ where: { id } }))?.status === "done",
+      60_000,
+    );
   });
 });

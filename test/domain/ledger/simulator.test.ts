@@ -249,24 +249,39 @@ class ConcurrentModel {
   hold(p: Posting, delta: 1n | -1n) {
     this.add(this.held, p.debit, delta * p.amount);
   }
+  /** every credit ever started, by account: what may have landed while an operation was in flight */
+  started = new Map<string, bigint>();
   flight(postings: readonly Posting[], delta: 1n | -1n) {
-    for (const p of postings) this.add(this.inflight, p.credit, delta * p.amount);
+    for (const p of postings) {
+      this.add(this.inflight, p.credit, delta * p.amount);
+      if (delta > 0n) this.add(this.started, p.credit, p.amount);
+    }
   }
-  private bounds(address: string): [bigint, bigint] {
+  snapshot(): Map<string, bigint> {
+    return new Map(this.started);
+  }
+  startedSince(before: Map<string, bigint>): Map<string, bigint> {
+    return new Map([...this.started].map(([a, v]) => [a, v - (before.get(a) ?? 0n)]));
+  }
+  private bounds(address: string, since?: Map<string, bigint>): [bigint, bigint] {
     const lower = (this.posted.get(address) ?? 0n) - (this.held.get(address) ?? 0n);
     let expiring = 0n;
     for (const h of this.holds.values()) if (h.expiring && h.posting.debit === address) expiring += h.posting.amount;
-    return [lower, lower + expiring + (this.inflight.get(address) ?? 0n)];
+    return [lower, lower + expiring + (this.inflight.get(address) ?? 0n) + (since?.get(address) ?? 0n)];
   }
-  /** [surely fits, may fit]: the postings applied in order keep every debited wallet at or above zero. */
-  fits(postings: readonly Posting[], pending: boolean): [boolean, boolean] {
+  /**
+   * [surely fits, may fit]: the postings applied in order keep every debited wallet at or above
+   * zero. Asked before the operation for the first, after it (with the credits started meanwhile)
+   * for the second.
+   */
+  fits(postings: readonly Posting[], pending: boolean, since?: Map<string, bigint>): [boolean, boolean] {
     let sure = true;
     let may = true;
     const delta = new Map<string, bigint>();
     for (const p of postings) {
       delta.set(p.debit, (delta.get(p.debit) ?? 0n) - p.amount);
       if (p.debit !== "platform:bank") {
-        const [lower, upper] = this.bounds(p.debit);
+        const [lower, upper] = this.bounds(p.debit, since);
         if (lower + delta.get(p.debit)! < 0n) sure = false;
         if (upper + delta.get(p.debit)! < 0n) may = false;
       }
@@ -351,7 +366,7 @@ describe.skipIf(!hasPostgres())(`concurrent ledger simulator with crashes (seed 
               const state = sqlState(error);
               const killed = state === "57P01" || !state;
               if (!killed && !isRetryableLedgerError(error)) throw error;
-              if (tries > 20) throw error;
+              if (tries > 20) throw new Error(`client ${c}: ${tries} attempts failed`, { cause: error });
               retries += 1;
               if (killed) {
                 if (began) inDoubt += 1;
@@ -368,12 +383,19 @@ describe.skipIf(!hasPostgres())(`concurrent ledger simulator with crashes (seed 
           done += 1;
           const roll = random();
           if (roll < 0.15) {
-            const posting = { debit: "platform:bank", credit: pick(own), amount: BigInt(1 + Math.floor(random() * 5000)) };
+            const posting = {
+              debit: "platform:bank",
+              credit: pick(own),
+              amount: BigInt(1 + Math.floor(random() * 5000)),
+            };
             const input: TransactionInput = { idempotencyKey: `c${c}-${++n}`, code: "deposit", postings: [posting] };
             model.flight([posting], 1n);
             const [r] = await attempt((sql) => submitTransactions({ db: sql, transactions: [input] }));
             model.flight([posting], -1n);
-            check(r!.status === "committed" || r!.status === "replayed", `deposit ${input.idempotencyKey}: ${r!.status}`);
+            check(
+              r!.status === "committed" || r!.status === "replayed",
+              `deposit ${input.idempotencyKey}: ${r!.status}`,
+            );
             model.move(posting);
             model.transactions += 1;
             model.committed.set(input.idempotencyKey, { input, id: (r as { transactionId: bigint }).transactionId });
@@ -385,10 +407,12 @@ describe.skipIf(!hasPostgres())(`concurrent ledger simulator with crashes (seed 
               return { debit, credit, amount: BigInt(1 + Math.floor(random() * 3000)) };
             });
             const input: TransactionInput = { idempotencyKey: `c${c}-${++n}`, code: "transfer", postings };
-            const [sure, may] = model.fits(postings, false);
+            const [sure] = model.fits(postings, false);
+            const before = model.snapshot();
             model.flight(postings, 1n);
             const [r] = await attempt((sql) => submitTransactions({ db: sql, transactions: [input] }));
             model.flight(postings, -1n);
+            const [, may] = model.fits(postings, false, model.startedSince(before));
             const ok = r!.status === "committed" || r!.status === "replayed";
             check(ok || r!.status === "insufficient_funds", `transfer ${input.idempotencyKey}: ${r!.status}`);
             check(!sure || ok, `transfer ${input.idempotencyKey} refused though it surely fit`);
@@ -412,8 +436,10 @@ describe.skipIf(!hasPostgres())(`concurrent ledger simulator with crashes (seed 
               timeoutAt: expiring ? new Date(Date.now() - 1_000) : null,
               postings: [posting],
             };
-            const [sure, may] = model.fits([posting], true);
+            const [sure] = model.fits([posting], true);
+            const before = model.snapshot();
             const [r] = await attempt((sql) => submitTransactions({ db: sql, transactions: [input] }));
+            const [, may] = model.fits([posting], true, model.startedSince(before));
             const ok = r!.status === "committed" || r!.status === "replayed";
             check(ok || r!.status === "insufficient_funds", `hold ${input.idempotencyKey}: ${r!.status}`);
             check(!sure || ok, `hold ${input.idempotencyKey} refused though it surely fit`);
@@ -457,7 +483,8 @@ describe.skipIf(!hasPostgres())(`concurrent ledger simulator with crashes (seed 
             const again = changed ? { ...input, metadata: { changed: true } } : input;
             const [r] = await attempt((sql) => submitTransactions({ db: sql, transactions: [again] }));
             check(
-              r!.status === (changed ? "conflict" : "replayed") && (r as { transactionId: bigint }).transactionId === id,
+              r!.status === (changed ? "conflict" : "replayed") &&
+                (r as { transactionId: bigint }).transactionId === id,
               `replay of ${input.idempotencyKey}: ${r!.status}`,
             );
           }
@@ -470,7 +497,7 @@ describe.skipIf(!hasPostgres())(`concurrent ledger simulator with crashes (seed 
         const { client } = await connect();
         try {
           while (running) {
-            await expireHolds({ db: pgLedgerSql(client), now: new Date() });
+            await expireHolds({ db: pgLedgerSql(client as unknown as pg.PoolClient), now: new Date() });
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
         } finally {
@@ -484,7 +511,7 @@ describe.skipIf(!hasPostgres())(`concurrent ledger simulator with crashes (seed 
         const random = seeded(SEED ^ 0x5eed);
         try {
           while (running) {
-            await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(random() * 20)));
+            await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(random() * 200)));
             const targets = [...inTransaction.values()];
             if (targets.length === 0) continue;
             const pid = targets[Math.floor(random() * targets.length)]!;
@@ -527,7 +554,7 @@ describe.skipIf(!hasPostgres())(`concurrent ledger simulator with crashes (seed 
       expect(await db.prisma.ledgerTransaction.count()).toBe(model.transactions);
       expect(await reconcileLedger({ db: db.prisma, record: false })).toMatchObject({ ok: true });
       console.info(
-        `[ledger simulator] ${CLIENTS} clients, ${done} operations in ${Date.now() - started} ms: ${kills} connections killed mid-transaction, ${inDoubt} commits in doubt, ${retries} retries`,
+        `[ledger simulator] ${CLIENTS} clients, ${done} operations in ${Date.now() - started} ms: ${kills} connections killed mid-transaction, ${inDoubt} transactions interrupted, ${retries} retries`,
       );
       expect(done).toBeGreaterThanOrEqual(OPERATIONS);
       expect(kills, "crashes injected").toBeGreaterThan(50);

@@ -5,7 +5,12 @@
  */
 import type { Db } from "#domain/db/client.ts";
 import { placeBid, openDueAuctions } from "#domain/transfer/auctions.ts";
-import { createFundedBidder, createScheduledAuction, registerBidders, type Bidder } from "#tests/support/auction-factories.ts";
+import {
+  createFundedBidder,
+  createScheduledAuction,
+  registerBidders,
+  type Bidder,
+} from "#tests/support/auction-factories.ts";
 import { createTransferWorld } from "#tests/support/transfer-factories.ts";
 
 const HOUR = 3_600_000;
@@ -29,7 +34,8 @@ export async function createDueAuctions(db: Db, count: number): Promise<DueAucti
     const { auction } = await createScheduledAuction({ db, world, now: past });
     auctionIds[i] = auction.id;
   };
-  for (let i = 0; i < count; i += 8) await Promise.all([...Array(Math.min(8, count - i)).keys()].map((k) => one(i + k)));
+  for (let i = 0; i < count; i += 8)
+    await Promise.all([...Array(Math.min(8, count - i)).keys()].map((k) => one(i + k)));
   const open = new Date(past.getTime() + HOUR + 60_000);
   await openDueAuctions({ db, now: open });
   const bidOn = async (i: number) => {
@@ -48,6 +54,7 @@ export async function createDueAuctions(db: Db, count: number): Promise<DueAucti
       });
     winners.set(auctionId, second.organisationId);
   };
-  for (let i = 0; i < count; i += 8) await Promise.all([...Array(Math.min(8, count - i)).keys()].map((k) => bidOn(i + k)));
+  for (let i = 0; i < count; i += 8)
+    await Promise.all([...Array(Math.min(8, count - i)).keys()].map((k) => bidOn(i + k)));
   return { auctionIds, bidders, winners };
 }

@@ -45,7 +45,10 @@ export async function waitForOutboxDrained(db: Db, timeoutMs: number): Promise<n
       );
       const failed = rows.find((r) => r.status === "failed");
       if (failed) {
-        const errors = await db.outboxJob.findMany({ where: { status: "failed" }, select: { name: true, lastError: true } });
+        const errors = await db.outboxJob.findMany({
+          where: { status: "failed" },
+          select: { name: true, lastError: true },
+        });
         throw new Error(`failed outbox rows: ${JSON.stringify(errors)}`);
       }
       return rows.length === 0;
@@ -57,7 +60,9 @@ export async function waitForOutboxDrained(db: Db, timeoutMs: number): Promise<n
       where: { status: { not: "done" } },
       select: { id: true, name: true, status: true, attempts: true, lastError: true, updatedAt: true },
     });
-    throw new Error(`${String(error)}; rows not done: ${JSON.stringify(left, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`);
+    throw new Error(
+      `${String(error)}; rows not done: ${JSON.stringify(left, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`,
+    );
   });
   return Date.now() - start;
 }

@@ -194,16 +194,18 @@ export interface Spawned {
  * node process behind it at once.
  */
 export function spawnEntry(entry: string, env: Record<string, string>): Spawned {
-  const child = spawn(
-    path.join(ROOT, "node_modules", ".bin", "tsx"),
-    ["--max-semi-space-size=64", entry],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "info", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
+  const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["--max-semi-space-size=64", entry], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/root",
+      NODE_ENV: "test",
+      LOG_LEVEL: "info",
+      ...env,
+    } as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
