@@ -30,12 +30,12 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // `npm run test:faults`: processes and servers killed and restarted on their own ports (ADR 0026).
+          // `npm run test:faults`: processes and servers killed and restarted on their own ports (ADR 0026, 0027).
           name: "faults",
           include: ["test/faults/**/*.test.ts"],
           setupFiles: ["test/support/setup.ts"],
-          testTimeout: 180_000,
-          hookTimeout: 120_000,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           pool: "forks",
           fileParallelism: false,
         },

@@ -293,6 +293,14 @@ interface ScheduledJobData {
   payload: Record<string, unknown>;
 }
 
+/**
+ * Completed jobs are kept a day so a second add of the same jobId stays a no-op (failures live on
+ * the outbox row). BullMQ trims the queue's whole completed set to the `count` of whichever job
+ * finishes, so every job of the queue must carry this same setting: the schedulers' ticks once
+ * kept 100 and so removed the outbox jobs' records within minutes (test/faults/two-of-each.test.ts).
+ */
+const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
+
 export function outboxJobId(id: bigint): string {
   return `ob-${id}`;
 }
@@ -378,8 +386,7 @@ async function startBullmqRunner(shared: Shared, redisUrl: string): Promise<JobR
         jobId: outboxJobId(row.id),
         attempts: tuning.retry.attempts,
         backoff: { type: "exponential" as const, delay: tuning.retry.backoffMs },
-        // Kept a day so a second add of the same jobId stays a no-op; failures live on the outbox row.
-        removeOnComplete: { age: 24 * 3600, count: 10_000 },
+        removeOnComplete: KEEP_COMPLETED,
         removeOnFail: true,
       },
     }));
@@ -517,7 +524,7 @@ async function syncSchedulers(queue: Queue, schedules: JobSchedule[], timeoutMs:
           opts: {
             attempts: 3,
             backoff: { type: "exponential", delay: 5_000 },
-            removeOnComplete: { count: 100 },
+            removeOnComplete: KEEP_COMPLETED,
             removeOnFail: { count: 100 },
           },
         },
