@@ -248,12 +248,12 @@ export function ErrorBoundary() {
       );
     }
     // A 4xx from domainCall or a form reader: what was wrong with the request, in the user's language.
-    const data: unknown = error.data;
+    const body: unknown = error.data;
     const message =
-      typeof data === "object" && data && typeof (data as { messageKey?: unknown }).messageKey === "string"
-        ? t((data as { messageKey: string }).messageKey, (data as { params?: Record<string, string | number> }).params)
-        : error.status >= 400 && error.status < 500 && typeof data === "string" && data
-          ? data
+      typeof body === "object" && body && typeof (body as { messageKey?: unknown }).messageKey === "string"
+        ? t((body as { messageKey: string }).messageKey, (body as { params?: Record<string, string | number> }).params)
+        : error.status >= 400 && error.status < 500 && typeof body === "string" && body
+          ? body
           : undefined;
     if (message) {
       return (

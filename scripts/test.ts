@@ -123,6 +123,20 @@ async function main() {
   } else {
     console.log("\nbrowser tests not run: no Chromium (apt-get install chromium fonts-noto-cjk)");
   }
+  // Fault tests start PostgreSQL and Redis servers of their own on other ports (ADR 0026, 0027).
+  const pgBin = fs.existsSync("/usr/lib/postgresql")
+    ? fs.readdirSync("/usr/lib/postgresql").some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`))
+    : false;
+  const redisServer = fs.existsSync("/usr/bin/redis-server");
+  if (pgBin && redisServer && hasPostgres) {
+    vitest("fault tests (servers killed and restarted)", "faults", env);
+  } else if (CI) {
+    check("fault tests (need PostgreSQL's server binaries, redis-server and DATABASE_URL)", false);
+  } else {
+    console.log(
+      "\nfault tests not run: they need PostgreSQL's server binaries (apt-get install postgresql), redis-server and DATABASE_URL",
+    );
+  }
 
   console.log("");
   for (const note of notes) console.log(`  ${note}`);

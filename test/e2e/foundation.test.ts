@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../prisma/seed.ts";
@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         await page.getByLabel("统一社会信用代码").fill(generateCreditCode({ division: "530100" }));
         await page.getByRole("button", { name: "注册" }).click();
         // The same answer whether or not the email has an account (ADR 0022): a link is mailed.
-        await expect(visibleText(page.getByRole("status"))).resolves.toContain("sun.lixin@example.cn");
+        await expectText(page.getByRole("status")).toContain("sun.lixin@example.cn");
         const link = await mailedLink(browser, app.baseUrl, "sun.lixin@example.cn", "/verify-email?token=");
         await page.goto(link);
         await Promise.all([
@@ -114,8 +114,8 @@ describe.skipIf(!hasChromium)("the platform in Chromium", () => {
         // Not an address: a message next to the field, no "sent to undefined".
         await page.getByLabel("被邀请人邮箱").fill("notanemail");
         await page.getByRole("button", { name: "发送邀请" }).click();
-        await expect(visibleText(page.locator("#field-email-error"))).resolves.toContain("邮箱");
-        await expect(page.locator("body").innerText()).resolves.not.toContain("undefined");
+        await expectText(page.locator("#field-email-error")).toContain("邮箱");
+        await expectText(page.locator("body")).not.toContain("undefined");
         await page.getByLabel("被邀请人邮箱").fill(email);
         await page.getByRole("button", { name: "发送邀请" }).click();
         await expectText(page.getByRole("status")).toContain(email);

@@ -4,7 +4,8 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
 import { startApp, type RunningApp } from "./support/app.ts";
-import { hasChromium, launchBrowser, logIn, step, visible, visibleText } from "./support/browser.ts";
+import { hasChromium, launchBrowser, logIn, step, visible } from "./support/browser.ts";
+import { expectText } from "./support/expect.ts";
 
 /**
  * Issue 11, ADR 0021: forms posted by Chromium without JavaScript work (the page's
@@ -89,7 +90,7 @@ describe.skipIf(!hasChromium)("form posts in Chromium", () => {
           page.getByRole("button", { name: "go" }).click(),
         ]);
         expect(response.status()).toBe(403);
-        await expect(visibleText(page.locator("h1"))).resolves.toBe("请求来源无法验证");
+        await expectText(page.locator("h1")).toBe("请求来源无法验证");
       });
     });
   });
@@ -111,7 +112,7 @@ describe.skipIf(!hasChromium)("form posts in Chromium", () => {
         ]);
         expect(response.status()).toBe(403);
         expect(await response.request().headerValue("origin")).toBe("null");
-        await expect(visibleText(page.locator("h1"))).resolves.toBe("请求来源无法验证");
+        await expectText(page.locator("h1")).toBe("请求来源无法验证");
       });
     });
   });
@@ -127,8 +128,8 @@ describe.skipIf(!hasChromium)("form posts in Chromium", () => {
         await stale.getByLabel(/邮箱/).fill("gaoxiao@demo.jiebang.cn");
         await stale.getByLabel(/^密码$/).fill(DEMO_PASSWORD);
         await stale.getByRole("button", { name: "登录" }).click();
-        await expect(visibleText(stale.locator("[data-error=expired] h1"))).resolves.toBe("页面已过期");
-        await expect(visibleText(stale.locator("main"))).resolves.not.toContain("没有权限");
+        await expectText(stale.locator("[data-error=expired] h1")).toBe("页面已过期");
+        await expectText(stale.locator("main")).not.toContain("没有权限");
       });
     } finally {
       await context.close();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { verifyAndConfirm } from "./support/identity.ts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { generateCreditCode } from "#domain/identity/credit-code.ts";
 import { formatYuan } from "#domain/money/money.ts";
 import { DEMO_PASSWORD } from "../../prisma/seed.ts";
