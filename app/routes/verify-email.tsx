@@ -1,3 +1,4 @@
+import { csrfCookieFor } from "../utils/csrf.server.ts";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -27,7 +28,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ip: clientIp(request, context),
       userAgent: request.headers.get("user-agent"),
     });
-    return redirect("/dashboard?verified=1", { headers: { "Set-Cookie": sessionCookie(context, session.token) } });
+    const headers = new Headers();
+    headers.append("Set-Cookie", sessionCookie(context, session.token));
+    headers.append("Set-Cookie", csrfCookieFor(context, session.csrfSecret)); // a new session, a new token
+    return redirect("/dashboard?verified=1", { headers });
   } catch (error) {
     return appErrorResponse(error, parsed.values);
   }

@@ -46,7 +46,8 @@ const UNKNOWN_INTENTS = [...PROTO, "nope", "", HUGE];
  */
 const REDIRECTS = new Set(["logout", "lang", "reset-password", "inbox"]);
 /** Tables a request may write without having changed anything: see the file comment. */
-const NOT_DIGESTED = new Set(["Session", "RateLimitBucket"]);
+// JobScheduleTick: each schedule's last tick, written by the scheduler on its timer (ADR 0026).
+const NOT_DIGESTED = new Set(["Session", "RateLimitBucket", "JobScheduleTick"]);
 
 /**
  * How a field is fuzzed. number/choice: every bad value must be refused. text: only sent twice or
@@ -106,6 +107,8 @@ function actions(w: World): Action[] {
     next: text("/dashboard"),
   });
   add("forgot-password", "/forgot-password", anon, undefined, { email: text("", true) });
+  add("verify-email", "/verify-email?token=not-a-token", anon, undefined, { token: text("not-a-token", true) });
+  add("unlock", "/unlock?token=not-a-token", anon, undefined, { token: text("not-a-token", true) });
   add("reset-password", "/reset-password", anon, undefined, {
     token: text("not-a-token", true),
     password: text("a-new-password-2026", true),
@@ -181,11 +184,37 @@ function actions(w: World): Action[] {
   });
   add("finance", "/finance", "caiwu", "reject-withdrawal", { holdId: num("999999"), reason: text("fuzz", true) });
   add("admin.jobs", "/admin/jobs", "admin", undefined, { id: num("999999") });
+  add("admin.zones", "/admin/zones", "admin", undefined, {
+    code: text("fuzz-zone", true),
+    nameZh: text("模糊高新区", true),
+    nameEn: text("Fuzz Zone", true),
+    province: text("云南省", true),
+  });
+  add("admin.organisations", "/admin/organisations", "admin", "create", {
+    name: text("模糊平台运营方", true),
+    type: choice("platform"),
+    zoneId: choice(w.zoneId),
+    creditCode: text("91530100MA6K5Y1X2Q", true),
+  });
+  add("admin.organisations", "/admin/organisations", "admin", "invite", {
+    organisationId: choice(w.orgs.lithium!),
+    email: text("fuzz-invite-admin@example.invalid", true),
+  });
+  add("zone_.verifications", "/zone/verifications", "guanwei", undefined, {
+    kind: choice("organisation"),
+    id: choice("no-such-organisation"),
+    decision: choice("confirm"),
+    note: text("fuzz"),
+  });
   add("admin.ledger", "/admin/ledger", "admin", "reconcile", {});
   add("zone.settings", "/zone/settings", "guanwei", "noticeDays", { target: choice(w.zoneId), days: num("7") });
   add("zone.settings", "/zone/settings", "admin", "noticeDays", { target: choice("no-such-zone"), days: num("7") });
 
   // Brokers.
+  add("introductions", "/introductions", "shouyi", undefined, {
+    introductionId: choice("no-such-introduction"),
+    answer: choice("accept"),
+  });
   add("broker", "/broker", "jingjiren", "introduce", {
     offerId: choice(w.offer),
     buyerOrganisationId: choice(w.orgs.lithium!),

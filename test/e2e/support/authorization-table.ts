@@ -126,6 +126,22 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
       action: { form: probe, expect: { anonymous: 302, admin: 400, other: 403 } },
     },
   ],
+  "admin.organisations.tsx": [
+    {
+      name: "platform and zone organisations (platform admin)",
+      path: () => "/admin/organisations",
+      loader: { anonymous: 302, admin: 200, other: 403 },
+      action: { form: probe, expect: { anonymous: 302, admin: 400, other: 403 } },
+    },
+  ],
+  "admin.zones.tsx": [
+    {
+      name: "zones (platform admin)",
+      path: () => "/admin/zones",
+      loader: { anonymous: 302, admin: 200, other: 403 },
+      action: { form: probe, expect: { anonymous: 302, admin: 400, other: 403 } },
+    },
+  ],
   "admin.ledger._index.tsx": [
     {
       name: "ledger (platform admin and finance: read:ledger:any)",
@@ -290,7 +306,10 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     },
   ],
   "deals._index.tsx": [{ name: "my deals", path: () => "/deals", loader: signedIn }],
-  "dev.mailbox.tsx": [{ name: "dev mailbox", path: () => "/dev/mailbox", loader: everyone }],
+  "dev.mailbox.tsx": [
+    // Reset and invitation links: platform admins only, outside production only (ADR 0021).
+    { name: "dev mailbox", path: () => "/dev/mailbox", loader: { anonymous: 302, admin: 200, other: 404 } },
+  ],
   "finance.tsx": [
     {
       name: "finance desk",
@@ -312,6 +331,14 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
     {
       name: "inbox",
       path: () => "/inbox",
+      loader: signedIn,
+      action: { form: probe, expect: { anonymous: 302, other: 400 } },
+    },
+  ],
+  "introductions.tsx": [
+    {
+      name: "introductions to answer (the introduced organisation)",
+      path: () => "/introductions",
       loader: signedIn,
       action: { form: probe, expect: { anonymous: 302, other: 400 } },
     },
@@ -453,6 +480,32 @@ export const ROUTE_TABLE: Record<string, Probe[]> = {
       name: "zone deals",
       path: () => "/zone/deals",
       loader: { anonymous: 302, officer: 200, otherOfficer: 200, admin: 200, other: 403 },
+    },
+  ],
+  "unlock.tsx": [
+    {
+      name: "unlock link (the mailed token is the proof)",
+      // Without a token the page sends to /login; the form posts back to the link it was opened from.
+      path: () => "/unlock?token=not-a-token",
+      loader: { other: 200 },
+      action: { form: () => ({ token: "" }), expect: { other: 400 } },
+    },
+  ],
+  "verify-email.tsx": [
+    {
+      name: "email verification link (the mailed token is the proof)",
+      // Without a token the page sends to /login; the form posts back to the link it was opened from.
+      path: () => "/verify-email?token=not-a-token",
+      loader: { other: 200 },
+      action: { form: () => ({ token: "" }), expect: { other: 400 } },
+    },
+  ],
+  "zone_.verifications.tsx": [
+    {
+      name: "identities to confirm (officers of a zone, platform admins)",
+      path: () => "/zone/verifications",
+      loader: { anonymous: 302, officer: 200, otherOfficer: 200, admin: 200, other: 403 },
+      action: { form: probe, expect: { anonymous: 302, officer: 400, otherOfficer: 400, admin: 400, other: 403 } },
     },
   ],
   "zone_.settings.tsx": [
