@@ -57,6 +57,11 @@ describe("HTML bytes of every public page and the dashboards", () => {
       const location = response.headers.get("location") ?? "/";
       await check(signedIn, location);
     }
+    // Bots wait for the whole page (onAllReady before, allReady now).
+    const bot = await fetch(app.baseUrl + "/challenges", { headers: { "user-agent": "Googlebot/2.1" } });
+    expect(bot.status).toBe(200);
+    const botFound = defects(new Uint8Array(await bot.arrayBuffer()));
+    if (botFound.length) bad.push(`/challenges as a bot: ${botFound.join(", ")}`);
     console.log(`checked ${checked} pages, ${bad.length} with bad bytes`);
     expect(bad).toEqual([]);
   }, 300_000);
